@@ -1,0 +1,31 @@
+/* util.c -- program name and version reporting shared by every binary. */
+#include <config.h>
+
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *the_program_name = PACKAGE;
+
+void
+set_program_name(const char *argv0)
+{
+    const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+
+    if (argv0 && *argv0) {
+        the_program_name = slash ? slash + 1 : argv0;
+    }
+}
+
+const char *
+program_name(void)
+{
+    return the_program_name;
+}
+
+void
+print_version(void)
+{
+    printf("%s (%s) %s\n", the_program_name, PACKAGE_NAME, PACKAGE_VERSION);
+}
