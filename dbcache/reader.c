@@ -414,28 +414,32 @@ reader_feed(struct reader *r, const char *data, size_t len, bool last)
     if (!r->stopped) {
         xmlParseChunk(r->ctxt, data, len, last);
     }
-    return r->stopped || r->errors ? -EINVAL : 0;
+    /* Problems in records do not stop the parse (all are reported);
+     * malformed XML does. */
+    return r->stopped || !r->ctxt->wellFormed ? -EINVAL : 0;
 }
 
 /* Finishes parsing, checks the model and hands it over. */
 static int
 reader_finish(struct reader *r, int error, struct dbcache **dbp)
 {
-    if (!error && !r->ctxt->wellFormed) {
+    if (r->ctxt && !r->ctxt->wellFormed) {
         if (!r->errors) {
             reader_error(r, current_line(r), "XML error: document is not "
                          "well-formed");
         }
         error = -EINVAL;
     }
-    if (!error && r->errors) {
-        error = -EINVAL;
-    }
     if (!error && r->depth != 0) {
         error = -EINVAL;
     }
     if (!error) {
+        /* The document parsed: check references too, so that problems in
+         * records and dangling references are reported in one run. */
         error = dbcache_check(r->db, r->name, r->diag);
+        if (r->errors) {
+            error = -EINVAL;
+        }
     }
     if (!error) {
         *dbp = r->db;

@@ -37,7 +37,8 @@ struct log_module {
 };
 
 #define LOG_DEFINE_THIS_MODULE(NAME) \
-    static struct log_module this_module = { #NAME, LL_INFO, 0 }
+    static struct log_module this_module __attribute__((unused)) \
+        = { #NAME, LL_INFO, 0 }
 
 #define LOG_ERR(...) log_msg(&this_module, LL_ERR, __VA_ARGS__)
 #define LOG_WARN(...) log_msg(&this_module, LL_WARN, __VA_ARGS__)

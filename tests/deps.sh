@@ -5,7 +5,7 @@
 # openssl (test certificates), mandoc (man page lint), iproute2 (namespaces).
 XSV_PACKAGES="build-essential autoconf automake libtool pkg-config \
 libxml2-dev libnl-3-dev libnl-route-3-dev libssl-dev libglib2.0-dev \
-openssl mandoc iproute2"
+openssl mandoc iproute2 jq"
 
 xsv_install_deps() {
     missing=""

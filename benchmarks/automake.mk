@@ -1,0 +1,1 @@
+# benchmarks/ -- scripts that print figures (not run by make check).

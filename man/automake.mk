@@ -1,0 +1,65 @@
+# man/ -- one page per binary, plus file formats.
+#
+# Pages are written as man/NAME.SECTION.in and generated into the build tree
+# by substituting @VERSION@.  The generated pages are also distributed, so a
+# tarball carries them ready-made: in a build from a tarball make finds them
+# in the source tree (through VPATH) and does not rebuild them.  A page is
+# regenerated, into the build tree, only when its .in or configure.ac is
+# newer.
+#
+# `make check` lints every page with mandoc (when configure found it) and
+# groff (likewise); any warning fails the check.
+
+MAN_INPUTS = \
+	man/dbcache.1.in \
+	man/network.dbcache.5.in
+man_MANS += \
+	man/dbcache.1 \
+	man/network.dbcache.5
+EXTRA_DIST += $(MAN_INPUTS) man/dbcache.1 man/network.dbcache.5
+CLEANFILES += man/dbcache.1 man/network.dbcache.5
+
+# configure.ac is a prerequisite because it holds the version.  The `[@]`
+# keeps config.status from substituting the pattern itself.
+man_edit = $(SED) -e 's|@VERSION[@]|$(VERSION)|g'
+
+man/dbcache.1: man/dbcache.1.in $(top_srcdir)/configure.ac
+	$(AM_V_GEN)$(MKDIR_P) man && \
+	$(man_edit) $(srcdir)/man/dbcache.1.in > $@.tmp && mv -f $@.tmp $@
+
+man/network.dbcache.5: man/network.dbcache.5.in $(top_srcdir)/configure.ac
+	$(AM_V_GEN)$(MKDIR_P) man && \
+	$(man_edit) $(srcdir)/man/network.dbcache.5.in > $@.tmp && \
+	mv -f $@.tmp $@
+
+# Lint: mandoc -Tlint -W warning, then groff -man -ww -z; both must be
+# silent.  A page is read from the build tree if it was built there, else
+# from the source tree.
+check-manpages: $(man_MANS)
+	@status=0; \
+	if test -z "$(MANDOC)"; then \
+	  echo "check-manpages: mandoc not found, not linting with mandoc"; \
+	fi; \
+	if test -z "$(GROFF)"; then \
+	  echo "check-manpages: groff not found, not linting with groff"; \
+	fi; \
+	for page in $(man_MANS); do \
+	  if test -f $$page; then f=$$page; else f=$(srcdir)/$$page; fi; \
+	  ok=yes; \
+	  if test -n "$(MANDOC)"; then \
+	    out=`$(MANDOC) -Tlint -W warning $$f 2>&1` || ok=no; \
+	    if test -n "$$out"; then echo "$$out"; ok=no; fi; \
+	  fi; \
+	  if test -n "$(GROFF)"; then \
+	    out=`$(GROFF) -man -ww -z $$f 2>&1` || ok=no; \
+	    if test -n "$$out"; then echo "$$out"; ok=no; fi; \
+	  fi; \
+	  if test $$ok = yes; then \
+	    echo "check-manpages: $$page: ok"; \
+	  else \
+	    echo "check-manpages: $$page: FAILED"; status=1; \
+	  fi; \
+	done; \
+	exit $$status
+.PHONY: check-manpages
+check-local: check-manpages
