@@ -8,6 +8,7 @@ dbcache_libdbcache_a_SOURCES = \
 	dbcache/query.c dbcache/query.h \
 	dbcache/reader.c dbcache/reader.h \
 	dbcache/writer.c dbcache/writer.h \
+	dbcache/xml-quiet.h \
 	dbcache/xmlrpc.c dbcache/xmlrpc.h \
 	dbcache/xapi.c dbcache/xapi.h \
 	dbcache/inventory.c dbcache/inventory.h

@@ -25,6 +25,7 @@
 
 #include "diag.h"
 #include "model.h"
+#include "xml-quiet.h"
 
 #define ROOT_TAG "xenserver-network-configuration"
 
@@ -113,7 +114,16 @@ find_attr(const xmlChar **attrs, int n, const char *name, char **valuep)
         const xmlChar **a = &attrs[i * 5];
 
         if (!a[1] && !strcmp((const char *) a[0], name)) {
-            *valuep = g_strndup((const char *) a[3], a[4] - a[3]);
+            char *raw = g_strndup((const char *) a[3], a[4] - a[3]);
+            gchar **parts;
+
+            /* Without entity substitution libxml2 hands over an escaped
+             * ampersand in an attribute value as "&#38;" (it is the only
+             * reference left undecoded); decode it. */
+            parts = g_strsplit(raw, "&#38;", -1);
+            *valuep = g_strjoinv("&", parts);
+            g_strfreev(parts);
+            g_free(raw);
             return *valuep;
         }
     }
@@ -136,6 +146,11 @@ start_record(struct reader *r, const char *tag, int n_attrs,
     if (!find_attr(attrs, n_attrs, "ref", &ref) || !*ref) {
         reader_error(r, current_line(r), "%s record has no ref attribute",
                      tag);
+        r->skip_depth = r->depth;
+        goto out;
+    }
+    if (!g_utf8_validate(ref, -1, NULL)) {
+        reader_error(r, current_line(r), "%s ref is not valid UTF-8", tag);
         r->skip_depth = r->depth;
         goto out;
     }
@@ -240,7 +255,9 @@ finish_scalar(struct reader *r, const char *value)
 {
     const struct dbc_field *f = r->field;
 
-    if (f->type == DBC_T_BOOL) {
+    if (!g_utf8_validate(value, -1, NULL)) {
+        record_error(r, "value is not valid UTF-8");
+    } else if (f->type == DBC_T_BOOL) {
         if (!strcmp(value, "True") || !strcmp(value, "False")) {
             /* currently_attached is stale after a reboot: always false. */
             bool b = !strcmp(value, "True")
@@ -294,13 +311,15 @@ on_end_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     case D_ITEM: {
         const char *value = g_strstrip(r->text->str);
 
-        if (r->field->type == DBC_T_REFLIST) {
+        if (!g_utf8_validate(value, -1, NULL)) {
+            record_error(r, "value is not valid UTF-8");
+        } else if (r->field->type == DBC_T_REFLIST) {
             dbc_list_append(r->rec, r->field, value);
         } else {
             dbc_map_set(r->rec, r->field, r->item_key, value);
-            g_free(r->item_key);
-            r->item_key = NULL;
         }
+        g_free(r->item_key);
+        r->item_key = NULL;
         r->in_text = false;
         break;
     }
@@ -399,6 +418,7 @@ reader_init(struct reader *r, xmlSAXHandler *sax, const char *name,
 static int
 reader_start(struct reader *r, xmlSAXHandler *sax)
 {
+    xml_quiet();
     r->ctxt = xmlCreatePushParserCtxt(sax, r, NULL, 0, r->name);
     if (!r->ctxt) {
         diag_add(r->diag, "%s: cannot create XML parser", r->name);

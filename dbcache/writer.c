@@ -5,12 +5,20 @@
  * going through a general XML serialiser: TAB indentation, an element
  * whose only child is text on one line (so an empty string is written
  * "<IP></IP>"), an element with no children self-closed ("<slaves/>"), and
- * minidom's escaping (&, <, > and " in text and attribute values). */
+ * minidom's escaping (&, <, > and " in text and attribute values).
+ *
+ * One deliberate difference: minidom writes carriage returns (and, in
+ * attributes, tabs and newlines) raw, which an XML parser reads back as
+ * something else (line-end and attribute-value normalisation), so such a
+ * value would change on every rewrite.  They are written as character
+ * references here.  XAPI's values never contain them, so real caches are
+ * byte-identical all the same. */
 #include <config.h>
 
 #include "writer.h"
 
 #include <glib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "atomic-file.h"
@@ -19,10 +27,21 @@
 #define ROOT_TAG "xenserver-network-configuration"
 
 static void
-append_escaped(GString *s, const char *text)
+append_escaped(GString *s, const char *text, bool attribute)
 {
     for (const char *p = text; *p; p++) {
         switch (*p) {
+        case '\r':
+            g_string_append(s, "&#13;");
+            break;
+        case '\t':
+        case '\n':
+            if (attribute) {
+                g_string_append_printf(s, "&#%d;", *p);
+            } else {
+                g_string_append_c(s, *p);
+            }
+            break;
         case '&':
             g_string_append(s, "&amp;");
             break;
@@ -56,7 +75,7 @@ append_text_element(GString *s, int level, const char *tag, const char *text)
 {
     indent(s, level);
     g_string_append_printf(s, "<%s>", tag);
-    append_escaped(s, text);
+    append_escaped(s, text, false);
     g_string_append_printf(s, "</%s>\n", tag);
 }
 
@@ -113,7 +132,7 @@ append_record(GString *s, struct dbc_record *r)
     const struct dbc_class_info *ci = dbc_class_info(r->class);
 
     g_string_append_printf(s, "\t<%s ref=\"", ci->tag);
-    append_escaped(s, r->ref);
+    append_escaped(s, r->ref, true);
     if (!r->present) {
         g_string_append(s, "\"/>\n");
         return;

@@ -20,6 +20,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "xml-quiet.h"
 #include "diag.h"
 #include "util.h"
 
@@ -631,6 +632,7 @@ read_document(const char *data, size_t len, const char *name,
         goto out;
     }
 
+    xml_quiet();
     ctxt = xmlNewParserCtxt();
     if (!ctxt) {
         g_error("out of memory");

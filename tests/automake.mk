@@ -44,3 +44,68 @@ TESTS += tests/test-xmlrpc tests/test-xapi tests/xapi-tls.sh
 EXTRA_DIST += tests/xapi-tls.sh tests/certs.sh \
 	tests/xapi/pool.xml tests/xapi/pool-no-tunnel.xml \
 	tests/xapi/pif-missing-device.xml tests/xapi/xensource-inventory
+
+# Fuzz corpus replay
+# tests/fuzz-reader.c is the fuzz target of the cache reader (round trip
+# included); tests/fuzz/run-fuzzer.sh builds it with libFuzzer, outside
+# make.  Here it is linked with a replay driver that runs every seed of
+# tests/fuzz/reader/ through it.  List new seeds in FUZZ_READER_CORPUS.
+check_PROGRAMS += tests/fuzz-reader-replay
+tests_fuzz_reader_replay_CPPFLAGS = $(TESTS_CPPFLAGS)
+tests_fuzz_reader_replay_SOURCES = tests/fuzz-replay.c tests/fuzz-reader.c
+tests_fuzz_reader_replay_LDADD = $(DBCACHE_LIBS)
+TESTS += tests/fuzz-reader.sh
+FUZZ_READER_CORPUS = \
+	tests/fuzz/reader/fixture-pool-compact.xml \
+	tests/fuzz/reader/fixture-pool-pretty.xml \
+	tests/fuzz/reader/hostile-bad-boolean.xml \
+	tests/fuzz/reader/hostile-dangling-ref.xml \
+	tests/fuzz/reader/hostile-deep-nesting.xml \
+	tests/fuzz/reader/hostile-doctype.xml \
+	tests/fuzz/reader/hostile-duplicate-ref.xml \
+	tests/fuzz/reader/hostile-duplicate-uuid.xml \
+	tests/fuzz/reader/hostile-entity-bomb.xml \
+	tests/fuzz/reader/hostile-external-entity.xml \
+	tests/fuzz/reader/hostile-invalid-utf8.xml \
+	tests/fuzz/reader/hostile-missing-ref.xml \
+	tests/fuzz/reader/hostile-namespaced.xml \
+	tests/fuzz/reader/hostile-truncated.xml \
+	tests/fuzz/reader/hostile-unknown-record.xml \
+	tests/fuzz/reader/hostile-wrong-root.xml \
+	tests/fuzz/reader/odd-cdata.xml \
+	tests/fuzz/reader/odd-comments-everywhere.xml \
+	tests/fuzz/reader/odd-encoding-latin1.xml \
+	tests/fuzz/reader/regress-amp-in-attribute.xml \
+	tests/fuzz/reader/regress-bad-utf8-in-cdata.xml \
+	tests/fuzz/reader/regress-cr-in-text.xml \
+	tests/fuzz/reader/regress-whitespace-in-attribute.xml \
+	tests/fuzz/reader/valid-bond.xml \
+	tests/fuzz/reader/valid-empty.xml \
+	tests/fuzz/reader/valid-escapes.xml \
+	tests/fuzz/reader/valid-network.xml \
+	tests/fuzz/reader/valid-pif.xml \
+	tests/fuzz/reader/valid-pool.xml \
+	tests/fuzz/reader/valid-tunnel.xml \
+	tests/fuzz/reader/valid-unknown-fields.xml \
+	tests/fuzz/reader/valid-vlan.xml
+EXTRA_DIST += tests/fuzz-reader.sh tests/fuzz/run-fuzzer.sh \
+	tests/fuzz/reader.dict $(FUZZ_READER_CORPUS)
+
+# The XML-RPC parser's fuzz target, replayed the same way.
+check_PROGRAMS += tests/fuzz-xmlrpc-replay
+tests_fuzz_xmlrpc_replay_CPPFLAGS = $(TESTS_CPPFLAGS)
+tests_fuzz_xmlrpc_replay_SOURCES = tests/fuzz-replay.c tests/fuzz-xmlrpc.c
+tests_fuzz_xmlrpc_replay_LDADD = $(DBCACHE_LIBS)
+TESTS += tests/fuzz-xmlrpc.sh
+FUZZ_XMLRPC_CORPUS = \
+	tests/fuzz/xmlrpc/call-login.xml \
+	tests/fuzz/xmlrpc/fault.xml \
+	tests/fuzz/xmlrpc/hostile-bad-utf8.xml \
+	tests/fuzz/xmlrpc/hostile-deep.xml \
+	tests/fuzz/xmlrpc/hostile-doctype.xml \
+	tests/fuzz/xmlrpc/hostile-int-overflow.xml \
+	tests/fuzz/xmlrpc/hostile-truncated.xml \
+	tests/fuzz/xmlrpc/hostile-two-params.xml \
+	tests/fuzz/xmlrpc/response-all-types.xml \
+	tests/fuzz/xmlrpc/response-failure.xml
+EXTRA_DIST += tests/fuzz-xmlrpc.c tests/fuzz-xmlrpc.sh $(FUZZ_XMLRPC_CORPUS)

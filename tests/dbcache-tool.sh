@@ -102,6 +102,12 @@ run "$DBCACHE" validate "$T/utf8.dbcache"
 is "$rc" 1 "invalid UTF-8 refused"
 like "$err" "utf8.dbcache:2: XML error: .*UTF-8" "invalid UTF-8: message"
 
+printf '<?xml version="1.0" encoding="ISO-10646-UCS-4"?>\n<xenserver-network-configuration/>\n' >"$T/enc.dbcache"
+run "$DBCACHE" validate "$T/enc.dbcache"
+is "$rc" 1 "undecodable encoding refused"
+is "$(printf '%s\n' "$err" | grep -vc "^$T/enc.dbcache:[0-9]*: ")" 0 \
+   "every message names the file and line (libxml2 prints nothing itself)"
+
 # dump
 run "$DBCACHE" dump "$FIX/pool-pretty.dbcache"
 is "$rc" 0 "dump"

@@ -374,6 +374,33 @@ test_tolerance(void)
     dbcache_free(db);
     g_free(xml);
 
+    /* Values XML would normalise on reading survive a rewrite. */
+    db = parse_ok("awkward characters",
+                  HEAD "<network ref=\"a&amp;b&#9;c\"><uuid>u</uuid>"
+                  "<bridge>x&#13;y</bridge></network>\n" TAIL);
+    if (db) {
+        struct dbcache *again = NULL;
+
+        is_str(DBC_NETWORK_AT(db, 0)->rec.ref, "a&b\tc",
+               "ampersand and tab in a ref");
+        is_str(DBC_NETWORK_AT(db, 0)->bridge, "x\ry", "CR in a value");
+        xml = dbcache_to_xml(db, &len);
+        is_str(xml, HEAD "\t<network ref=\"a&amp;b&#9;c\">\n"
+               "\t\t<uuid>u</uuid>\n"
+               "\t\t<bridge>x&#13;y</bridge>\n"
+               "\t</network>\n" TAIL, "written as character references");
+        again = parse_ok("rewritten awkward characters", xml);
+        if (again) {
+            is_str(DBC_NETWORK_AT(again, 0)->rec.ref, "a&b\tc",
+                   "ref survives the round trip");
+            is_str(DBC_NETWORK_AT(again, 0)->bridge, "x\ry",
+                   "CR survives the round trip");
+        }
+        dbcache_free(again);
+        g_free(xml);
+    }
+    dbcache_free(db);
+
     db = dbcache_new();
     xml = dbcache_to_xml(db, &len);
     is_str(xml, "<?xml version=\"1.0\" ?>\n"
@@ -469,6 +496,10 @@ test_refusals(void)
                    "document type declaration refused", NULL);
     expect_refused("undeclared entity", HEAD "<network ref=\"a\"><bridge>"
                    "&nope;</bridge></network>" TAIL, "XML error", NULL);
+    expect_refused("invalid UTF-8 in CDATA",
+                   HEAD "<network ref=\"a\"><bridge><![CDATA[\xc1\xbd]]>"
+                   "</bridge></network>" TAIL,
+                   "field bridge: value is not valid UTF-8", NULL);
     expect_refused("invalid UTF-8",
                    HEAD "<network ref=\"a\"><bridge>\xff\xfe</bridge>"
                    "</network>" TAIL, "XML error", NULL);
