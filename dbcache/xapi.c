@@ -1152,6 +1152,25 @@ has_token(const char *value, const char *token)
     return found;
 }
 
+/* Reads header line number 'i' of a reply into 'line' (empty at the end
+ * of the header).  The stream ending here, or too many lines, is -EPROTO. */
+static int
+read_header_line(struct xapi_session *s, GString *line, int i,
+                 struct diag *diag)
+{
+    int error = read_line(s, line, diag);
+
+    if (error == -ENODATA) {
+        target_diag(&s->target, diag, "connection closed in the middle of "
+                    "the HTTP reply");
+        return -EPROTO;
+    } else if (!error && line->len && i >= MAX_HEADER_LINES) {
+        target_diag(&s->target, diag, "too many HTTP header lines");
+        return -EPROTO;
+    }
+    return error;
+}
+
 /* Reads one HTTP reply.  On success stores its body in '*bodyp' and
  * whether the connection may be reused in '*keep_alivep'.  -ENODATA (no
  * message) means the stream ended before the first byte. */
@@ -1195,22 +1214,12 @@ read_reply(struct xapi_session *s, GString **bodyp, bool *keep_alivep,
             break;
         }
         /* Skip the 1xx reply's header lines. */
-        for (int i = 0; ; i++) {
-            error = read_line(s, line, diag);
-            if (error == -ENODATA) {
-                target_diag(&s->target, diag, "connection closed in the "
-                            "middle of the HTTP reply");
-                error = -EPROTO;
-            }
-            if (error) {
-                goto out;
-            } else if (!line->len) {
-                break;
-            } else if (i >= MAX_HEADER_LINES) {
-                target_diag(&s->target, diag, "too many HTTP header lines");
-                error = -EPROTO;
-                goto out;
-            }
+        for (int i = 0; !(error = read_header_line(s, line, i, diag))
+                        && line->len; i++) {
+            continue;
+        }
+        if (error) {
+            goto out;
         }
     }
 
@@ -1218,20 +1227,11 @@ read_reply(struct xapi_session *s, GString **bodyp, bool *keep_alivep,
     for (int i = 0; ; i++) {
         char *colon, *value;
 
-        error = read_line(s, line, diag);
-        if (error == -ENODATA) {
-            target_diag(&s->target, diag, "connection closed in the middle "
-                        "of the HTTP reply");
-            error = -EPROTO;
-        }
+        error = read_header_line(s, line, i, diag);
         if (error) {
             goto out;
         } else if (!line->len) {
             break;
-        } else if (i >= MAX_HEADER_LINES) {
-            target_diag(&s->target, diag, "too many HTTP header lines");
-            error = -EPROTO;
-            goto out;
         }
         colon = strchr(line->str, ':');
         if (!colon || colon == line->str || line->str[0] == ' '

@@ -4,6 +4,7 @@
 #include "diag.h"
 
 #include <glib.h>
+#include <string.h>
 
 struct diag {
     GPtrArray *msgs;            /* char *, owned. */
@@ -55,6 +56,17 @@ const char *
 diag_get(const struct diag *d, size_t i)
 {
     return g_ptr_array_index(d->msgs, i);
+}
+
+bool
+diag_contains(const struct diag *d, const char *needle)
+{
+    for (size_t i = 0; i < diag_count(d); i++) {
+        if (strstr(diag_get(d, i), needle)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 void

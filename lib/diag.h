@@ -5,6 +5,7 @@
 #define DIAG_H 1
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -23,6 +24,9 @@ void diag_addv(struct diag *d, const char *fmt, va_list);
 
 size_t diag_count(const struct diag *);
 const char *diag_get(const struct diag *, size_t i);
+
+/* True if some message contains 'needle'. */
+bool diag_contains(const struct diag *, const char *needle);
 
 /* Empties the list. */
 void diag_clear(struct diag *);

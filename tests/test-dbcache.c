@@ -34,25 +34,6 @@ slurp(const char *path)
     return data;
 }
 
-static bool
-diag_contains(const struct diag *d, const char *needle)
-{
-    for (size_t i = 0; i < diag_count(d); i++) {
-        if (strstr(diag_get(d, i), needle)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static void
-show_diag(const struct diag *d)
-{
-    for (size_t i = 0; i < diag_count(d); i++) {
-        diag_msg("  %s", diag_get(d, i));
-    }
-}
-
 /* Parses 'xml'; expects failure with a message containing each of the
  * NULL-terminated 'needles'. */
 static void
@@ -69,7 +50,7 @@ expect_refused(const char *what, const char *xml, ...)
     while ((needle = va_arg(args, const char *))) {
         if (!ok(diag_contains(d, needle), "%s: message has \"%s\"", what,
                 needle)) {
-            show_diag(d);
+            diag_print(d, stdout, "#");
         }
     }
     va_end(args);
@@ -85,7 +66,7 @@ parse_ok(const char *what, const char *xml)
     int error = dbcache_read_memory(xml, strlen(xml), "t.xml", &db, d);
 
     if (!ok(!error && db, "%s: accepted", what)) {
-        show_diag(d);
+        diag_print(d, stdout, "#");
     }
     diag_free(d);
     return db;
@@ -128,7 +109,7 @@ test_fixture_layouts(void)
 
     ok(expected != NULL, "compact fixture readable");
     is_int(dbcache_read_file(pretty, &db, d), 0, "pretty layout reads");
-    show_diag(d);
+    diag_print(d, stdout, "#");
     if (!db) {
         goto out;
     }

@@ -48,25 +48,6 @@ struct server {
 
 /* Helpers. */
 
-static bool
-diag_has(const struct diag *d, const char *needle)
-{
-    for (size_t i = 0; i < diag_count(d); i++) {
-        if (strstr(diag_get(d, i), needle)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static void
-show_diag(const struct diag *d)
-{
-    for (size_t i = 0; i < diag_count(d); i++) {
-        diag_msg("  diag: %s", diag_get(d, i));
-    }
-}
-
 static char *
 fixture(const char *name)
 {
@@ -309,7 +290,7 @@ test_login_logout(void)
     }
     error = open_session(&srv, NULL, 0, &s, d);
     is_int(error, 0, "xapi_open without a session ref logs in");
-    show_diag(d);
+    diag_print(d, stdout, "#");
     if (!error) {
         is_str(xapi_session_ref(s), SESSION, "the session ref is login's");
         ok(g_str_has_prefix(xapi_server_name(s), "unix:"),
@@ -352,7 +333,7 @@ test_given_session(void)
     if (!error) {
         error = call1(s, "host.get_by_uuid", HOST_A_UUID, &result, d);
         is_int(error, 0, "host.get_by_uuid succeeds with the given ref");
-        show_diag(d);
+        diag_print(d, stdout, "#");
         if (!error) {
             is_str(xmlrpc_get_string(result), "OpaqueRef:host-a",
                    "host.get_by_uuid finds host A");
@@ -375,10 +356,10 @@ test_given_session(void)
         diag_clear(d);
         error = call1(s, "pool.get_all", NULL, &result, d);
         is_int(error, -EREMOTEIO, "a Failure is -EREMOTEIO");
-        ok(diag_has(d, "XAPI error: SESSION_INVALID [OpaqueRef:stale]"),
+        ok(diag_contains(d, "XAPI error: SESSION_INVALID [OpaqueRef:stale]"),
            "the message carries the ErrorDescription");
-        ok(diag_has(d, "pool.get_all"), "and names the method");
-        show_diag(d);
+        ok(diag_contains(d, "pool.get_all"), "and names the method");
+        diag_print(d, stdout, "#");
         failure = xapi_last_failure(s);
         ok(failure && !g_strcmp0(failure[0], "SESSION_INVALID")
            && !g_strcmp0(failure[1], "OpaqueRef:stale") && !failure[2],
@@ -543,7 +524,7 @@ test_read_model(const char *fixture_name, bool tunnels,
     }
     error = open_session(&srv, NULL, 0, &s, d);
     if (!is_int(error, 0, "xapi_open")) {
-        show_diag(d);
+        diag_print(d, stdout, "#");
         goto stop;
     }
     if (truncate(log_path, 0) < 0) {
@@ -551,7 +532,7 @@ test_read_model(const char *fixture_name, bool tunnels,
     }
     error = xapi_read_model(s, root, &db, d);
     is_int(error, 0, "xapi_read_model succeeds");
-    show_diag(d);
+    diag_print(d, stdout, "#");
     if (!error) {
         check_pool_model(db, tunnels);
         dbcache_free(db);
@@ -603,16 +584,16 @@ test_read_model_errors(void)
         if (!open_session(&srv, NULL, 0, &s, d)) {
             error = xapi_read_model(s, root, &db, d);
             is_int(error, -EPROTO, "a PIF without 'device' is refused");
-            ok(diag_has(d, "PIF OpaqueRef:pif-a-eth0 has no field "
+            ok(diag_contains(d, "PIF OpaqueRef:pif-a-eth0 has no field "
                         "'device'"), "the message names class, ref and "
                "field");
-            show_diag(d);
+            diag_print(d, stdout, "#");
 
             /* No inventory. */
             diag_clear(d);
             error = xapi_read_model(s, bad_root, &db, d);
             is_int(error, -ENOENT, "a missing inventory is -ENOENT");
-            ok(diag_has(d, "no-such-root/etc/xensource-inventory: No such "
+            ok(diag_contains(d, "no-such-root/etc/xensource-inventory: No such "
                         "file"), "naming the file");
             xapi_close(s);
         }
@@ -626,11 +607,11 @@ test_read_model_errors(void)
         if (!open_session(&srv, NULL, 0, &s, d)) {
             error = xapi_read_model(s, root, &db, d);
             is_int(error, -EREMOTEIO, "a Failure stops xapi_read_model");
-            ok(diag_has(d, "PIF.get_all_records: XAPI error: "
+            ok(diag_contains(d, "PIF.get_all_records: XAPI error: "
                         "INTERNAL_ERROR [boom, x]"),
                "the message names the method and the whole "
                "ErrorDescription");
-            show_diag(d);
+            diag_print(d, stdout, "#");
             failure = xapi_last_failure(s);
             ok(failure && !g_strcmp0(failure[0], "INTERNAL_ERROR")
                && !g_strcmp0(failure[1], "boom")
@@ -651,7 +632,7 @@ test_read_model_errors(void)
             error = xapi_read_model(s, root, &db, d);
             is_int(error, -EREMOTEIO, "tunnel.get_all PERMISSION_DENIED is "
                    "an error");
-            ok(diag_has(d, "XAPI error: PERMISSION_DENIED"),
+            ok(diag_contains(d, "XAPI error: PERMISSION_DENIED"),
                "with its message");
             xapi_close(s);
         }
@@ -679,10 +660,10 @@ test_login_failure(void)
         error = open_session(&srv, NULL, 0, &s, d);
         is_int(error, -EREMOTEIO, "a refused login fails xapi_open");
         ok(s == NULL, "no session on failure");
-        ok(diag_has(d, "session.login_with_password: XAPI error: "
+        ok(diag_contains(d, "session.login_with_password: XAPI error: "
                     "SESSION_AUTHENTICATION_FAILED [root, Authentication "
                     "failure]"), "the message carries XAPI's reason");
-        show_diag(d);
+        diag_print(d, stdout, "#");
         server_stop(&srv);
     }
     g_free(sock);
@@ -703,7 +684,7 @@ test_methods(void)
         goto out;
     }
     if (open_session(&srv, NULL, 0, &s, d)) {
-        show_diag(d);
+        diag_print(d, stdout, "#");
         server_stop(&srv);
         goto out;
     }
@@ -717,7 +698,7 @@ test_methods(void)
     }
     error = call1(s, "PIF.frobnicate", NULL, &result, d);
     is_int(error, -EREMOTEIO, "an unknown method fails");
-    ok(diag_has(d, "XAPI error: MESSAGE_METHOD_UNKNOWN [PIF.frobnicate]"),
+    ok(diag_contains(d, "XAPI error: MESSAGE_METHOD_UNKNOWN [PIF.frobnicate]"),
        "with MESSAGE_METHOD_UNKNOWN");
     error = call1(s, "network.get_record", "OpaqueRef:nope", &result, d);
     is_int(error, -EREMOTEIO, "get_record of an unknown ref fails");
@@ -740,7 +721,7 @@ test_methods(void)
         error = call1(s, "pool.get_all", NULL, &result, d);
         is_int(error, 0, "a call after the server closed the idle "
                "connection reconnects");
-        show_diag(d);
+        diag_print(d, stdout, "#");
         if (!error) {
             xmlrpc_value_free(result);
         }
@@ -770,9 +751,9 @@ test_drop_and_stall(void)
         error = call1(s, "host.get_by_uuid", HOST_A_UUID, &result, d);
         ok(error == -EPROTO || error == -ECONNRESET,
            "a dropped connection is -EPROTO or -ECONNRESET (got %d)", error);
-        ok(diag_has(d, "host.get_by_uuid: connection closed by the server"),
+        ok(diag_contains(d, "host.get_by_uuid: connection closed by the server"),
            "the message says the server closed the connection");
-        show_diag(d);
+        diag_print(d, stdout, "#");
         error = call1(s, "pool.get_all", NULL, &result, d);
         is_int(error, 0, "the next call reconnects");
         if (!error) {
@@ -792,9 +773,9 @@ test_drop_and_stall(void)
         is_int(error, -ETIMEDOUT, "a stalled server gives -ETIMEDOUT");
         ok(elapsed_ms >= 250 && elapsed_ms < 5000,
            "after about the I/O timeout (%lld ms)", (long long) elapsed_ms);
-        ok(diag_has(d, "host.get_by_uuid: no reply from the server within "
+        ok(diag_contains(d, "host.get_by_uuid: no reply from the server within "
                     "300 ms"), "the message names the call and the timeout");
-        show_diag(d);
+        diag_print(d, stdout, "#");
         error = call1(s, "pool.get_all", NULL, &result, d);
         is_int(error, 0, "the next call works on a new connection");
         if (!error) {
@@ -829,17 +810,17 @@ test_bad_replies(void)
     }
     error = call1(s, "host.get_by_uuid", HOST_A_UUID, &result, d);
     is_int(error, -EPROTO, "a reply that is not XML-RPC is -EPROTO");
-    ok(diag_has(d, "host.get_by_uuid: XML-RPC response:1: expected "
+    ok(diag_contains(d, "host.get_by_uuid: XML-RPC response:1: expected "
                 "<methodResponse> as the root element, not <html>"),
        "the message names the call and the problem");
-    show_diag(d);
+    diag_print(d, stdout, "#");
 
     diag_clear(d);
     error = call1(s, "pool.get_all", NULL, &result, d);
     is_int(error, -EPROTO, "a reply that is not HTTP is -EPROTO");
-    ok(diag_has(d, "pool.get_all: not an HTTP reply: \"SSH-2.0"),
+    ok(diag_contains(d, "pool.get_all: not an HTTP reply: \"SSH-2.0"),
        "the message quotes what came back");
-    show_diag(d);
+    diag_print(d, stdout, "#");
 
     diag_clear(d);
     error = call1(s, "VLAN.get_all", NULL, &result, d);
@@ -872,8 +853,8 @@ test_connect_errors(void)
     is_int(error, -ENOENT, "a missing socket is -ENOENT");
     want = g_strdup_printf("XAPI unix:%s: connect: No such file or "
                            "directory", missing);
-    ok(diag_has(d, want), "message: %s", want);
-    show_diag(d);
+    ok(diag_contains(d, want), "message: %s", want);
+    diag_print(d, stdout, "#");
     ok(s == NULL, "no session");
     g_free(want);
     g_free(url);
@@ -893,14 +874,14 @@ test_connect_errors(void)
     error = xapi_open(&o, NULL, &s, d);
     is_int(error, -ECONNREFUSED, "a socket nobody listens on is "
            "-ECONNREFUSED");
-    ok(diag_has(d, "connect: Connection refused"), "with a message");
+    ok(diag_contains(d, "connect: Connection refused"), "with a message");
     g_free(url);
 
     /* Bad URLs. */
     o.url = "http://localhost/";
     diag_clear(d);
     error = xapi_open(&o, NULL, &s, d);
-    ok(error == -EINVAL && diag_has(d, "unsupported URL"),
+    ok(error == -EINVAL && diag_contains(d, "unsupported URL"),
        "an http: URL is refused");
     o.url = "https://";
     error = xapi_open(&o, NULL, &s, d);
@@ -935,8 +916,8 @@ test_default_socket(void)
     error = xapi_open(&o, NULL, &s, d);
     is_int(error, -ENOENT, "no local socket at all is -ENOENT");
     want = g_strdup_printf("XAPI unix:%s: connect: No such file", old_sock);
-    ok(diag_has(d, want), "naming the older path it fell back to");
-    show_diag(d);
+    ok(diag_contains(d, want), "naming the older path it fell back to");
+    diag_print(d, stdout, "#");
     g_free(want);
 
     if (ok(server_start(&old_srv, old_sock, "pool.xml", NULL),
@@ -945,7 +926,7 @@ test_default_socket(void)
         error = xapi_open(&o, NULL, &s, d);
         is_int(error, 0, "without ROOT/var/lib/xcp/xapi, ROOT/var/xapi/xapi "
                "is used");
-        show_diag(d);
+        diag_print(d, stdout, "#");
         if (!error) {
             want = g_strdup_printf("unix:%s", old_sock);
             is_str(xapi_server_name(s), want, "server name");
@@ -993,7 +974,7 @@ test_inventory(void)
                "D='a=b'\nE = 'spaced' \r\nA='again'\nF\n");
     error = inventory_read(path, &inv, d);
     is_int(error, -EINVAL, "a line without '=' is an error");
-    ok(diag_has(d, "/inventory:9: expected KEY=VALUE"),
+    ok(diag_contains(d, "/inventory:9: expected KEY=VALUE"),
        "naming the file and line");
     ok(inv == NULL, "no inventory on failure");
 
@@ -1015,7 +996,7 @@ test_inventory(void)
     diag_clear(d);
     error = inventory_read("/nonexistent/xensource-inventory", &inv, d);
     is_int(error, -ENOENT, "a missing inventory is -ENOENT");
-    ok(diag_has(d, "/nonexistent/xensource-inventory: No such file"),
+    ok(diag_contains(d, "/nonexistent/xensource-inventory: No such file"),
        "naming the file");
     g_free(path);
     diag_free(d);

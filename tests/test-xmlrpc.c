@@ -12,26 +12,6 @@
 #include "tap.h"
 #include "xmlrpc.h"
 
-/* Returns true if some message of 'd' contains 'needle'. */
-static bool
-diag_has(const struct diag *d, const char *needle)
-{
-    for (size_t i = 0; i < diag_count(d); i++) {
-        if (strstr(diag_get(d, i), needle)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static void
-show_diag(const struct diag *d)
-{
-    for (size_t i = 0; i < diag_count(d); i++) {
-        diag_msg("  %s", diag_get(d, i));
-    }
-}
-
 /* A value of every type, nested. */
 static struct xmlrpc_value *
 sample_value(void)
@@ -142,7 +122,7 @@ test_call_round_trip(void)
     ok(strstr(doc, "<i8>") != NULL, "a 64-bit int is written as <i8>");
     error = xmlrpc_parse_call(doc, len, &method, &got, d);
     is_int(error, 0, "parse_call accepts what encode_call wrote");
-    show_diag(d);
+    diag_print(d, stdout, "#");
     if (!error) {
         is_str(method, "PIF.get_record<&>", "method name round trip");
         is_int(got->u.array.n, 3, "three params");
@@ -216,7 +196,7 @@ parse_ok(const char *doc, const char *what)
     memset(&r, 0, sizeof r);
     error = xmlrpc_parse_response(doc, strlen(doc), &r, d);
     ok(!error, "%s: parses", what);
-    show_diag(d);
+    diag_print(d, stdout, "#");
     diag_free(d);
     return error ? NULL : r.value;
 }
@@ -316,10 +296,10 @@ refused(const char *doc, int want_error, const char *needle,
 
     error = xmlrpc_parse_response(doc, strlen(doc), &r, d);
     is_int(error, want_error, "%s: refused", what);
-    ok(diag_count(d) > 0 && (!needle || diag_has(d, needle)),
+    ok(diag_count(d) > 0 && (!needle || diag_contains(d, needle)),
        "%s: message mentions \"%s\"", what, needle ? needle : "");
-    if (!diag_has(d, needle ? needle : "")) {
-        show_diag(d);
+    if (!diag_contains(d, needle ? needle : "")) {
+        diag_print(d, stdout, "#");
     }
     ok(r.is_fault && r.fault_code == 99 && !r.value,
        "%s: output untouched", what);
@@ -398,10 +378,10 @@ test_malformed(void)
             "undeclared entity");
 
     ok(xmlrpc_parse_call(no_name, strlen(no_name), &method, &params, d)
-       == -EPROTO && diag_has(d, "without <methodName>"),
+       == -EPROTO && diag_contains(d, "without <methodName>"),
        "a call without a method name is refused");
     ok(xmlrpc_parse_call(blank_name, strlen(blank_name), &method, &params,
-                         d) == -EPROTO && diag_has(d, "empty <methodName>"),
+                         d) == -EPROTO && diag_contains(d, "empty <methodName>"),
        "a call with an empty method name is refused");
     ok(method == NULL && params == NULL, "outputs untouched on failure");
     diag_free(d);
@@ -457,9 +437,9 @@ test_hardening(void)
         } else {
             is_int(error, -EPROTO, "values nested %d deep are refused",
                    depth);
-            ok(diag_has(d, "deep.xml:1: values nested more than"),
+            ok(diag_contains(d, "deep.xml:1: values nested more than"),
                "the message names the document and the limit");
-            show_diag(d);
+            diag_print(d, stdout, "#");
         }
         g_string_free(doc, TRUE);
     }
@@ -480,7 +460,7 @@ test_hardening(void)
     memset(&r, 0, sizeof r);
     error = xmlrpc_parse_response(big, XMLRPC_MAX_SIZE + 1, &r, d);
     is_int(error, -EFBIG, "a document over the size cap is refused");
-    ok(diag_has(d, "larger than the limit"), "with a message saying so");
+    ok(diag_contains(d, "larger than the limit"), "with a message saying so");
     g_free(big);
     diag_free(d);
 }
@@ -504,7 +484,7 @@ test_value_document(void)
 
     doc = "<value>\n<int>x</int></value>";
     error = xmlrpc_parse_value_document(doc, strlen(doc), "f.xml", &v, d);
-    ok(error == -EPROTO && diag_has(d, "f.xml:2: <int> holds \"x\""),
+    ok(error == -EPROTO && diag_contains(d, "f.xml:2: <int> holds \"x\""),
        "messages name the document and the line");
     diag_free(d);
 }
