@@ -12,12 +12,16 @@
 
 MAN_INPUTS = \
 	man/dbcache.1.in \
-	man/network.dbcache.5.in
+	man/network.dbcache.5.in \
+	man/interface-reconfigure.8.in
 man_MANS += \
 	man/dbcache.1 \
-	man/network.dbcache.5
+	man/network.dbcache.5 \
+	man/interface-reconfigure.8
 EXTRA_DIST += $(MAN_INPUTS) man/dbcache.1 man/network.dbcache.5
+EXTRA_DIST += man/interface-reconfigure.8
 CLEANFILES += man/dbcache.1 man/network.dbcache.5
+CLEANFILES += man/interface-reconfigure.8
 
 # configure.ac is a prerequisite because it holds the version.  The `[@]`
 # keeps config.status from substituting the pattern itself.
@@ -30,6 +34,12 @@ man/dbcache.1: man/dbcache.1.in $(top_srcdir)/configure.ac
 man/network.dbcache.5: man/network.dbcache.5.in $(top_srcdir)/configure.ac
 	$(AM_V_GEN)$(MKDIR_P) man && \
 	$(man_edit) $(srcdir)/man/network.dbcache.5.in > $@.tmp && \
+	mv -f $@.tmp $@
+
+man/interface-reconfigure.8: man/interface-reconfigure.8.in \
+		$(top_srcdir)/configure.ac
+	$(AM_V_GEN)$(MKDIR_P) man && \
+	$(man_edit) $(srcdir)/man/interface-reconfigure.8.in > $@.tmp && \
 	mv -f $@.tmp $@
 
 # Lint: mandoc -Tlint -W warning, then groff -man -ww -z; both must be
