@@ -30,4 +30,5 @@ reconfigure_interface_reconfigure_LDADD = $(RECONFIGURE_LIBS)
 
 TESTS += tests/ifr-scenarios.sh tests/ifr-ovs.sh
 EXTRA_DIST += tests/ifr-scenarios.sh tests/ifr-ovs.sh tests/ovs-sandbox.sh \
+	tests/ifr-harness.sh \
 	tests/fixtures/start-of-day.dbcache

@@ -236,6 +236,49 @@ add_flows(const struct ifr_exec *x, const struct plan_step *step,
     return error;
 }
 
+/* The Linux-link steps of the bridge backend.  Creating what exists, or
+ * deleting or releasing what is not there, is not an error. */
+static int
+link_step(const struct ifr_exec *x, const struct plan_step *s,
+          struct diag *diag)
+{
+    struct netdev *nd = x->netdev;
+    bool exists = netdev_exists(nd, s->dev);
+
+    if (x->dry_run) {
+        char *line = plan_step_describe(s);
+
+        fprintf(x->dry_run_out, "%s\n", line);
+        g_free(line);
+        return 0;
+    }
+    switch (s->op) {
+    case PLAN_BRIDGE_ADD:
+        return exists ? 0 : netdev_bridge_add(nd, s->dev, diag);
+    case PLAN_BRIDGE_DEL:
+        if (!exists) {
+            LOG_INFO("destroy_bridge: bridge %s does not exist, ignoring",
+                     s->dev);
+            return 0;
+        }
+        LOG_INFO("Destroy bridge %s", s->dev);
+        return netdev_bridge_del(nd, s->dev, diag);
+    case PLAN_ENSLAVE:
+        return netdev_enslave(nd, s->dev, s->text, diag);
+    case PLAN_RELEASE:
+        return exists ? netdev_release(nd, s->dev, diag) : 0;
+    case PLAN_VLAN_ADD:
+        return exists ? 0 : netdev_vlan_add(nd, s->text, s->mtu, s->dev,
+                                            diag);
+    case PLAN_LINK_DEL:
+        return exists ? netdev_link_del(nd, s->dev, diag) : 0;
+    case PLAN_BOND_ADD:
+        return exists ? 0 : netdev_bond_add(nd, s->dev, s->text, diag);
+    default:
+        return -EINVAL;
+    }
+}
+
 int
 plan_execute(const struct plan *p, const struct ifr_exec *x,
              struct diag *diag)
@@ -266,6 +309,15 @@ plan_execute(const struct plan *p, const struct ifr_exec *x,
             break;
         case PLAN_IFDOWN:
             error = ifr_ipdev_down(x, s->dev, diag);
+            break;
+        case PLAN_BRIDGE_ADD:
+        case PLAN_BRIDGE_DEL:
+        case PLAN_ENSLAVE:
+        case PLAN_RELEASE:
+        case PLAN_VLAN_ADD:
+        case PLAN_LINK_DEL:
+        case PLAN_BOND_ADD:
+            error = link_step(x, s, diag);
             break;
         }
     }

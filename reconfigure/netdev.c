@@ -1600,6 +1600,20 @@ netdev_bridge_del(struct netdev *nd, const char *br, struct diag *diag)
     return err;
 }
 
+int
+netdev_link_del(struct netdev *nd, const char *dev, struct diag *diag)
+{
+    char *op = g_strdup_printf("link del %s", str_or_null(dev));
+    int err = check_ifname(nd, dev);
+
+    if (!err) {
+        err = nd->ops->link_del(nd, dev, NULL, op);
+    }
+    err = netdev_finish(nd, op, err, diag);
+    g_free(op);
+    return err;
+}
+
 bool
 netdev_can_bond(struct netdev *nd)
 {

@@ -158,6 +158,9 @@ int netdev_bridge_add(struct netdev *, const char *br, struct diag *);
 /* Deletes Linux bridge 'br', releasing its ports.  -ENODEV if there is no
  * such device, -EINVAL if 'br' is not a bridge. */
 int netdev_bridge_del(struct netdev *, const char *br, struct diag *);
+/* Deletes link 'dev' of any kind (a VLAN or bond link).  Returns 0 or a
+ * negative errno value (-ENODEV if it does not exist). */
+int netdev_link_del(struct netdev *, const char *dev, struct diag *);
 
 /* Makes 'dev' a port of 'master' (a bridge or a bond). */
 int netdev_enslave(struct netdev *, const char *dev, const char *master,

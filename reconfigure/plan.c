@@ -92,6 +92,17 @@ plan_ifdown(struct plan *p, const char *dev)
 }
 
 void
+plan_link_op(struct plan *p, enum plan_op op, const char *dev,
+             const char *text, int number)
+{
+    struct plan_step *s = plan_add(p, op);
+
+    s->dev = g_strdup(dev);
+    s->text = g_strdup(text);
+    s->mtu = number;
+}
+
+void
 plan_vsctl(struct plan *p, char ***cmds)
 {
     plan_add(p, PLAN_VSCTL)->cmds = cmds;
@@ -259,6 +270,30 @@ plan_vsctl_argv(const char *vsctl_prog, char ***cmds)
 }
 
 char *
+plan_step_describe(const struct plan_step *st)
+{
+    switch (st->op) {
+    case PLAN_BRIDGE_ADD:
+        return g_strdup_printf("bridge %s add", st->dev);
+    case PLAN_BRIDGE_DEL:
+        return g_strdup_printf("bridge %s delete", st->dev);
+    case PLAN_ENSLAVE:
+        return g_strdup_printf("link %s master %s", st->dev, st->text);
+    case PLAN_RELEASE:
+        return g_strdup_printf("link %s nomaster", st->dev);
+    case PLAN_VLAN_ADD:
+        return g_strdup_printf("vlan %s add on %s tag %d", st->dev, st->text,
+                               st->mtu);
+    case PLAN_LINK_DEL:
+        return g_strdup_printf("link %s delete", st->dev);
+    case PLAN_BOND_ADD:
+        return g_strdup_printf("bond %s add mode %s", st->dev, st->text);
+    default:
+        return g_strdup_printf("step %d", st->op);
+    }
+}
+
+char *
 plan_to_string(const struct plan *p, const char *vsctl_prog)
 {
     GString *s = g_string_new(NULL);
@@ -275,6 +310,19 @@ plan_to_string(const struct plan *p, const char *vsctl_prog)
         case PLAN_IFDOWN:
             g_string_append_printf(s, "ifdown %s\n", st->dev);
             break;
+        case PLAN_BRIDGE_ADD:
+        case PLAN_BRIDGE_DEL:
+        case PLAN_ENSLAVE:
+        case PLAN_RELEASE:
+        case PLAN_VLAN_ADD:
+        case PLAN_LINK_DEL:
+        case PLAN_BOND_ADD: {
+            char *line = plan_step_describe(st);
+
+            g_string_append_printf(s, "%s\n", line);
+            g_free(line);
+            break;
+        }
         case PLAN_LINK_UP:
             g_string_append_printf(s, "link %s up", st->dev);
             if (st->mtu) {

@@ -25,6 +25,13 @@ enum plan_op {
                          * flows use), flows (templates with "%s"). */
     PLAN_IFDOWN,        /* dev: take an IP device down (its DHCP client,
                          * addresses, link), or run ifdown (ipconfig=ifup) */
+    PLAN_BRIDGE_ADD,    /* dev: create a Linux bridge (if missing). */
+    PLAN_BRIDGE_DEL,    /* dev: delete a Linux bridge (if present). */
+    PLAN_ENSLAVE,       /* dev joins master 'text' (bridge or bond). */
+    PLAN_RELEASE,       /* dev leaves its master (if it has one). */
+    PLAN_VLAN_ADD,      /* dev: 802.1Q link on parent 'text', tag 'mtu'. */
+    PLAN_LINK_DEL,      /* dev: delete a VLAN or bond link (if present). */
+    PLAN_BOND_ADD,      /* dev: bonding master, mode 'text' (if missing). */
 };
 
 struct plan_step {
@@ -54,6 +61,9 @@ void plan_link_up(struct plan *, const char *dev, int mtu);
 /* 'argv' is NULL-terminated; copied. */
 void plan_run(struct plan *, const char *const *argv);
 void plan_ifdown(struct plan *, const char *dev);
+/* Linux links (the bridge backend): see enum plan_op for the meaning. */
+void plan_link_op(struct plan *, enum plan_op, const char *dev,
+                  const char *text, int number);
 /* Takes ownership of 'cmds' (a GPtrArray of GStrv, see vsctl_txn_*). */
 void plan_vsctl(struct plan *, char ***cmds);
 void plan_flows(struct plan *, const char *bridge, char **ports,
@@ -78,6 +88,10 @@ void vsctl_txn_free(struct vsctl_txn *);
  * they are, anything else in double quotes with C-like escapes.  Returns a
  * new string, or NULL if 'value' holds a byte vsctl cannot take. */
 char *vsctl_escape(const char *value);
+
+/* One line describing a link step (PLAN_BRIDGE_ADD ... PLAN_BOND_ADD), as a
+ * dry run prints it.  Returns a new string. */
+char *plan_step_describe(const struct plan_step *);
 
 /* Writes the plan for people: one line per step ("link down xenbr0",
  * "run vsctl --timeout=20 -- ...", ...).  Returns a new string. */
