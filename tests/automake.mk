@@ -109,3 +109,7 @@ FUZZ_XMLRPC_CORPUS = \
 	tests/fuzz/xmlrpc/response-all-types.xml \
 	tests/fuzz/xmlrpc/response-failure.xml
 EXTRA_DIST += tests/fuzz-xmlrpc.c tests/fuzz-xmlrpc.sh $(FUZZ_XMLRPC_CORPUS)
+
+# interface-reconfigure's reading of other_config (vswitch backend).
+TESTS += tests/ifr-options.sh
+EXTRA_DIST += tests/ifr-options.sh
