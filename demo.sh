@@ -1,12 +1,16 @@
 #! /bin/bash
-# demo.sh -- builds xsvswitch and demonstrates it on the bundled example
-# data, inside a throwaway network namespace (when run as root):
-#   * the dbcache tool on XenServer's network cache (validate, dump, query,
-#     and what it says of a broken cache);
-#   * fetching the cache from a (test) XAPI over its unix socket and over
-#     HTTPS with a verified certificate, written exactly as the original
-#     interface-reconfigure writes it.
-# Installs missing Debian packages first (as root).
+# demo.sh -- builds xsvswitch and shows XenServer's start of day on it, in
+# a throwaway network namespace, from bundled example data:
+#   1. the switch starts (Debian's stock Open vSwitch, userspace datapath,
+#      until the bundled switch forwards traffic) and every bridge left in
+#      its database is deleted, as XenServer expects;
+#   2. interface-reconfigure --force xenbr0 up brings the management
+#      interface up from the cache (tests/fixtures/start-of-day.dbcache:
+#      static 192.0.2.10/24 on eth0, a secure pool);
+#   3. the host pings its gateway, a second namespace on the wire;
+#   4. a summary of what was built; then the dbcache tool reads the same
+#      configuration from a (test) XAPI, as `rewrite` will.
+# Run as root; installs missing Debian packages first.
 set -eu
 top=$(cd "$(dirname "$0")" && pwd)
 cd "$top"
@@ -15,27 +19,34 @@ B=$top/_build/demo
 if [ "${XSV_DEMO_IN_NS:-}" != 1 ]; then
     . tests/deps.sh
     xsv_install_deps
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "demo.sh: run as root (it works in a throwaway network namespace)" >&2
+        exit 1
+    fi
     echo "Building (in _build/demo)..."
     [ -x configure ] || ./boot.sh >/dev/null 2>&1
     mkdir -p "$B"
     (cd "$B" && { [ -f Makefile ] || "$top/configure" -q; } &&
         make -s -j"$(nproc)" >/dev/null &&
         make -s tests/test-xapi-server >/dev/null)
-    if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
-        echo "Entering a throwaway network namespace."
-        XSV_DEMO_IN_NS=1 exec unshare --net -- "$0" "$@"
-    fi
-    echo "(not root: running without a private network namespace)"
+    echo "Entering a throwaway network namespace."
+    XSV_DEMO_IN_NS=1 exec unshare --net --mount -- "$0" "$@"
 fi
-[ "$(id -u)" -eq 0 ] && ip link set lo up 2>/dev/null || true
+mount -t sysfs sysfs /sys
+ip link set lo up
 
+IFR=$B/reconfigure/interface-reconfigure
 DBCACHE=$B/dbcache/dbcache
 SERVER=$B/tests/test-xapi-server
-FIX=tests/fixtures
 T=$(mktemp -d /tmp/xsv-demo.XXXXXX)
+R=$T/root
+GW=xsv-demo-gw-$$
 pids=
+. tests/ovs-sandbox.sh
 cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    ovs_stop
+    ip netns del "$GW" 2>/dev/null
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -43,57 +54,66 @@ trap cleanup EXIT
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*" | sed "s|$B/||g; s|$T|\$TMP|g"; "$@"; }
 
-say "A XenServer network cache (old pretty-printed layout): is it valid?"
-run "$DBCACHE" validate $FIX/pool-pretty.dbcache && echo "valid."
+say "The host: two NICs (veth) with the MACs of the example cache; eth0's wire leads to a gateway"
+ip link add eth0 address 00:16:3e:5a:00:01 type veth peer name eth0-p
+ip link add eth1 address 00:16:3e:5a:00:02 type veth peer name eth1-p
+ip netns add "$GW"
+ip link set eth0-p netns "$GW"
+ip -n "$GW" link set lo up
+ip -n "$GW" link set eth0-p up
+ip -n "$GW" addr add 192.0.2.1/24 dev eth0-p
+ip -br link show
 
-say "What it holds"
-run "$DBCACHE" dump $FIX/pool-pretty.dbcache
+say "The fake root XenServer would have: the network cache, network.conf"
+mkdir -p "$R/etc/xensource" "$R/etc/sysconfig/network-scripts" \
+    "$R/var/xapi" "$R/sbin" "$R/run"
+echo vswitch >"$R/etc/xensource/network.conf"
+cp tests/fixtures/start-of-day.dbcache "$R/var/xapi/network.dbcache"
+cp tests/xapi/xensource-inventory "$R/etc/"
+ln -s "$(command -v ethtool)" "$R/sbin/ethtool"
+ovs_wrappers "$R"
+printf 'vsctl=/usr/bin/vsctl-netdev\nofctl=/usr/bin/ofctl\n' \
+    >"$R/etc/interface-reconfigure.conf"
+run "$DBCACHE" dump "$R/var/xapi/network.dbcache" | sed -n '1,4p;/^Networks/,/^$/p'
 
-say "Questions interface-reconfigure asks of it"
-run "$DBCACHE" query $FIX/pool-pretty.dbcache management-pif
-run "$DBCACHE" query $FIX/pool-pretty.dbcache pif-by-bridge xapi2
-vlan=$("$DBCACHE" query $FIX/pool-pretty.dbcache pif-by-bridge xapi2 | cut -d' ' -f2)
-run "$DBCACHE" query $FIX/pool-pretty.dbcache datapath "$vlan"
-bond=$("$DBCACHE" query $FIX/pool-pretty.dbcache datapath "$vlan" | cut -d' ' -f2)
-run "$DBCACHE" query $FIX/pool-pretty.dbcache physical "$bond"
+say "Start of day 1: the switch starts, and every bridge in its database is deleted"
+ovs_start "$T/ovs"
+ovs-vsctl -- add-br leftover -- set Bridge leftover datapath_type=netdev
+echo "bridges before: $(ovs-vsctl list-br | tr '\n' ' ')"
+for br in $(ovs-vsctl list-br); do ovs-vsctl del-br "$br"; done
+echo "bridges after:  $(ovs-vsctl list-br | tr '\n' ' ')(none)"
 
-say "As JSON (first lines)"
-"$DBCACHE" dump $FIX/pool-pretty.dbcache --json | head -4
+say "Start of day 2: the management interface comes up from the cache"
+run "$IFR" --root-prefix="$R" --no-syslog --force xenbr0 up
 
-say "A damaged cache: every problem, with file and line"
-sed -e '0,/<management>/s/False/Maybe/' \
-    -e '0,/<network>OpaqueRef:/s/<network>OpaqueRef:/<network>OpaqueRef:gone-/' \
-    -e 's/c7a2ea20-b2f1-4c94-ae05-319acb5c7427/ec66a787-95e7-41d1-b731-af10506bf2ef/' \
-    $FIX/pool-compact.dbcache >"$T/damaged.dbcache"
-run "$DBCACHE" validate "$T/damaged.dbcache" || echo "(exit status $?)"
+say "Start of day 3: the host reaches its gateway through the secure bridge"
+run ping -c 3 -i 0.2 -W 2 192.0.2.1
+echo "(Duplicates, if any, are an artefact of the userspace datapath on veth: the"
+echo " kernel's own eth0 also receives the replies.)"
 
-say "Reading the configuration from XAPI over its unix socket"
-mkdir -p "$T/root/etc"
-cp tests/xapi/xensource-inventory "$T/root/etc/"
+say "What was built"
+run ovs-vsctl show
+echo "fail_mode: $(ovs-vsctl get Bridge xenbr0 fail_mode)," \
+     "xs-network-uuids: $(ovs-vsctl br-get-external-id xenbr0 xs-network-uuids)"
+run ovs-ofctl dump-flows xenbr0 --no-stats
+run ip -4 -br addr show dev xenbr0
+run ip -4 route
+run cat "$R/etc/sysconfig/network-scripts/ifcfg-xenbr0"
+run cat "$R/etc/resolv.conf"
+
+say "Later, XAPI runs: the cache is refreshed from it (here a test XAPI on a unix socket)"
 "$SERVER" --unix "$T/xapi.sock" --fixture tests/xapi/pool.xml \
     --pidfile "$T/xapi.pid" 2>/dev/null &
 pids="$pids $!"
 while [ ! -s "$T/xapi.pid" ]; do sleep 0.05; done
-run "$DBCACHE" fetch --xapi "unix:$T/xapi.sock" --root-prefix "$T/root" \
+run "$DBCACHE" fetch --xapi "unix:$T/xapi.sock" --root-prefix "$R" \
     -o "$T/network.dbcache"
-run "$DBCACHE" query "$T/network.dbcache" pif-by-bridge xenbr2
+run "$DBCACHE" query "$T/network.dbcache" management-pif
 if cmp -s "$T/network.dbcache" tests/xapi/pool-expected.dbcache; then
-    echo "The cache written is byte-identical to the original program's."
+    echo "(byte-identical to what the original program writes from the same XAPI)"
 fi
-head -12 "$T/network.dbcache"
 
-say "The same over HTTPS, verifying XAPI's certificate"
-. tests/certs.sh
-if make_test_certs "$T"; then
-    "$SERVER" --tls 127.0.0.1:0 --cert "$T/server.pem" --key "$T/server.key" \
-        --port-file "$T/port" --pidfile "$T/tls.pid" \
-        --fixture tests/xapi/pool.xml 2>/dev/null &
-    pids="$pids $!"
-    while [ ! -s "$T/tls.pid" ]; do sleep 0.05; done
-    url=https://127.0.0.1:$(cat "$T/port")
-    run "$DBCACHE" fetch --xapi "$url" --ca "$T/ca.pem" \
-        --root-prefix "$T/root" -o "$T/tls.dbcache" && echo "fetched."
-    run "$DBCACHE" fetch --xapi "$url" --ca "$T/other-ca.pem" \
-        --root-prefix "$T/root" -o "$T/tls.dbcache" || echo "(exit status $?)"
-fi
-say "Done."
+say "And the interface goes down again"
+run "$IFR" --root-prefix="$R" --no-syslog --force xenbr0 down
+echo "bridges: $(ovs-vsctl list-br | tr '\n' ' ')(none)"
+say "Done; the namespace and everything in it are gone when this script exits."

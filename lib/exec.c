@@ -118,7 +118,7 @@ close_fds_from(int first, int keep)
  * to 'err_fd' and exits 127.  Only async-signal-safe calls here. */
 static void NO_RETURN
 exec_child(const char *program, const char *const *argv, char **envp,
-           int out_fd, int err_fd)
+           int out_fd, int err_fd, bool quiet_stderr)
 {
     struct sigaction dfl = { .sa_handler = SIG_DFL };
     sigset_t none;
@@ -135,6 +135,16 @@ exec_child(const char *program, const char *const *argv, char **envp,
         out_fd = move_above_stdio(out_fd);
         if (out_fd < 0 || dup2(out_fd, STDOUT_FILENO) < 0) {
             goto fail;
+        }
+    }
+    if (quiet_stderr) {
+        int null = open("/dev/null", O_WRONLY);
+
+        if (null < 0 || dup2(null, STDERR_FILENO) < 0) {
+            goto fail;
+        }
+        if (null != STDERR_FILENO) {
+            close(null);
         }
     }
     close_fds_from(3, err_fd);
@@ -339,7 +349,8 @@ exec_run(const char *const *argv, const struct exec_options *options,
         diag_add(diag, "%s: cannot fork: %s", program, g_strerror(errno));
         goto out;
     } else if (pid == 0) {
-        exec_child(program, argv, envp, out_pipe[1], err_pipe[1]);
+        exec_child(program, argv, envp, out_pipe[1], err_pipe[1],
+                   o->discard_stderr);
     }
 
     close(err_pipe[1]);

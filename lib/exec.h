@@ -33,6 +33,11 @@ struct exec_options {
 
     /* If true, nothing is logged. */
     bool quiet;
+
+    /* If true, the child's standard error goes to /dev/null (for queries
+     * whose complaints are expected, such as asking the switch about a
+     * bridge that does not exist yet). */
+    bool discard_stderr;
 };
 
 /* Runs argv[0] (prefixed as described above; searched in $PATH only when

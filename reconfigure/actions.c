@@ -188,7 +188,8 @@ query_fail_mode(void *aux, const char *bridge)
                            bridge, NULL };
     GString *out = g_string_new(NULL);
     struct exec_options opts = { .root_prefix = r->root, .output = out,
-                                 .quiet = true, .timeout_ms = 20000 };
+                                 .quiet = true, .discard_stderr = true,
+                                 .timeout_ms = 20000 };
 
     if (exec_run(argv, &opts, NULL)) {
         g_string_free(out, TRUE);
