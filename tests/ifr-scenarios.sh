@@ -212,6 +212,30 @@ is "$rc" 0 "force rewrite: the new cache brings the interface up"
 cp "$T/saved.dbcache" "$R/var/xapi/network.dbcache"
 
 #
+# IP configuration by this program (ipconfig=netlink): the DHCP client.
+#
+sed -i 's/^ipconfig=ifup$/ipconfig=netlink/' "$R/etc/interface-reconfigure.conf"
+echo "dhclient=/sbin/dhclient" >>"$R/etc/interface-reconfigure.conf"
+cp "$R/sbin/ifup" "$R/sbin/dhclient"
+ip link add xenbr2 type veth peer name xenbr2-p
+run_ifr --force xenbr2 up
+is "$rc" 0 "DHCP by dhclient: exit 0"
+like "$cmds" "^/sbin/dhclient -pf $R/run/dhclient-xenbr2.pid -lf $R/run/dhclient-xenbr2.leases xenbr2$" \
+    "DHCP: the configured client runs on the bridge"
+if printf '%s\n' "$cmds" | grep -q "/sbin/ifup"; then r=1; else r=0; fi
+ok $r "DHCP: no ifup"
+is "$(link_state xenbr2)" "up 1500" "DHCP: the bridge device up, MTU 1500 (kernel)"
+mkdir -p "$R/etc/firstboot.d/data"
+touch "$R/etc/firstboot.d/data/firstboot_in_progress"
+run_ifr --force xenbr2 up
+like "$cmds" "^/sbin/dhclient .* -cf $R/run/interface-reconfigure-dhclient.conf xenbr2$" \
+    "first boot: dhclient gets a longer timeout"
+is "$(cat "$R/run/interface-reconfigure-dhclient.conf")" "timeout 240;" "first boot: 240 s"
+rm -r "$R/etc/firstboot.d"
+ip link del xenbr2
+sed -i 's/^ipconfig=netlink$/ipconfig=ifup/' "$R/etc/interface-reconfigure.conf"
+
+#
 # XAPI mode.
 #
 "$SERVER" --unix "$R/var/lib-xapi.sock" --fixture "$X/pool.xml" \
@@ -222,6 +246,12 @@ n=0
 while [ ! -s "$T/xapi.pid" ] && [ $n -lt 500 ]; do sleep 0.01; n=$((n + 1)); done
 mkdir -p "$R/var/lib/xcp"
 ln -sf "$R/var/lib-xapi.sock" "$R/var/lib/xcp/xapi"
+
+run_ifr --session OpaqueRef:xapi-session --pif OpaqueRef:pif-a-tunnel0 up
+is "$rc" 0 "tunnel PIF up: exit 0"
+like "$(txn)" "--may-exist add-br xapi4" "tunnel PIF: its bridge is created"
+if txn | grep -q "add-port\|add-bond"; then r=1; else r=0; fi
+ok $r "tunnel PIF: no physical uplink"
 
 run_ifr --session OpaqueRef:xapi-session --pif OpaqueRef:pif-a-eth2 up
 is "$rc" 0 "XAPI --pif up: exit 0"
