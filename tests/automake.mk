@@ -113,3 +113,5 @@ EXTRA_DIST += tests/fuzz-xmlrpc.c tests/fuzz-xmlrpc.sh $(FUZZ_XMLRPC_CORPUS)
 # interface-reconfigure's reading of other_config (vswitch backend).
 TESTS += tests/ifr-options.sh
 EXTRA_DIST += tests/ifr-options.sh
+TESTS += tests/ifr-ovs-scenarios.sh
+EXTRA_DIST += tests/ifr-ovs-scenarios.sh
