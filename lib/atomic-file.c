@@ -12,9 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int
-write_all(int fd, const char *p, size_t len)
+int
+write_fully(int fd, const void *data, size_t len)
 {
+    const char *p = data;
+
     while (len > 0) {
         ssize_t n = write(fd, p, len);
 
@@ -30,8 +32,8 @@ write_all(int fd, const char *p, size_t len)
     return 0;
 }
 
-static int
-fsync_dir(const char *dir)
+int
+fsync_directory(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int error = 0;
@@ -65,7 +67,7 @@ atomic_file_write(const char *path, const void *data, size_t len,
         error = -errno;
     }
     if (!error) {
-        error = write_all(fd, data, len);
+        error = write_fully(fd, data, len);
     }
     if (!error && fsync(fd) < 0) {
         error = -errno;
@@ -80,7 +82,7 @@ atomic_file_write(const char *path, const void *data, size_t len,
         unlink(tmp);
         goto out;
     }
-    error = fsync_dir(dir);
+    error = fsync_directory(dir);
 
 out:
     g_free(tmp);

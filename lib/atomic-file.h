@@ -16,4 +16,11 @@
 int atomic_file_write(const char *path, const void *data, size_t len,
                       mode_t mode);
 
+/* The pieces, for callers that manage their own temporary files: writes
+ * all 'len' bytes to 'fd' (retrying short writes and EINTR), and fsyncs
+ * directory 'dir' so that a rename in it is durable.  Each returns 0 or a
+ * negative errno value. */
+int write_fully(int fd, const void *data, size_t len);
+int fsync_directory(const char *dir);
+
 #endif /* atomic-file.h */

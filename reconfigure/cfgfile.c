@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic-file.h"
 #include "diag.h"
 #include "log.h"
 
@@ -188,17 +189,9 @@ io_error(struct diag *d, int error, const char *op, const char *path)
 static int
 fsync_dir(const char *dir, struct diag *d)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int error = 0;
+    int error = fsync_directory(dir);
 
-    if (fd < 0) {
-        return io_error(d, -errno, "cannot open directory", dir);
-    }
-    if (fsync(fd) < 0 && errno != EINVAL) {
-        error = io_error(d, -errno, "cannot fsync directory", dir);
-    }
-    close(fd);
-    return error;
+    return error ? io_error(d, error, "cannot fsync directory", dir) : 0;
 }
 
 /* Sets '*existsp' to whether anything (a dangling symlink included) is
@@ -255,24 +248,6 @@ rename_durably(const struct cfgfile *f, const char *from, const char *to,
     return fsync_dir(f->dir, d);
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return -errno;
-        }
-        p += n;
-        len -= n;
-    }
-    return 0;
-}
-
 /* Writes the contents of 'f' to a fresh ".xapi-new", fsynced. */
 static int
 write_new(const struct cfgfile *f, struct diag *d)
@@ -289,7 +264,7 @@ write_new(const struct cfgfile *f, struct diag *d)
     if (fd < 0) {
         return io_error(d, -errno, "cannot create", f->newpath);
     }
-    error = write_all(fd, f->contents->str, f->contents->len);
+    error = write_fully(fd, f->contents->str, f->contents->len);
     if (!error && fsync(fd) < 0) {
         error = -errno;
     }
