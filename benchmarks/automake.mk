@@ -11,3 +11,4 @@ benchmarks_bench_dbcache_CPPFLAGS = $(dbcache_libdbcache_a_CPPFLAGS)
 benchmarks_bench_dbcache_SOURCES = benchmarks/bench-dbcache.c
 benchmarks_bench_dbcache_LDADD = $(DBCACHE_LIBS)
 EXTRA_DIST += benchmarks/dbcache-bench.sh
+EXTRA_DIST += benchmarks/ifr-bench.sh
