@@ -4,8 +4,8 @@
  * sections 2 and 4): where the model comes from, which PIF is meant, the
  * order of files, backend plans and IP configuration, and the revert of
  * the configuration files when anything fails after they were applied.
- * The backends (vswitch.c) decide what to do to the datapath; ifcfg.c
- * writes the files; execute.c carries out the steps. */
+ * The backends (vswitch.c, bridge.c) decide what to do to the datapath;
+ * ifcfg.c writes the files; execute.c carries out the steps. */
 #include <config.h>
 
 #include "actions.h"
@@ -199,6 +199,56 @@ query_fail_mode(void *aux, const char *bridge)
     return g_string_free(out, FALSE);
 }
 
+static bool
+kernel_can_vlan(void *aux)
+{
+    struct ifr_run *r = aux;
+
+    return netdev_can_vlan(r->exec.netdev);
+}
+
+static bool
+kernel_can_bond(void *aux)
+{
+    struct ifr_run *r = aux;
+
+    return netdev_can_bond(r->exec.netdev);
+}
+
+/* The slaves of 'bond' from sysfs (of the running kernel, as netlink sees
+ * it: not under the root prefix), in the order they were attached. */
+static char **
+read_bond_slaves(void *aux, const char *bond)
+{
+    char *path, *text = NULL;
+    char **slaves = NULL;
+
+    (void) aux;
+    if (!*bond || *bond == '.' || strchr(bond, '/')) {
+        return NULL;
+    }
+    path = g_strdup_printf("/sys/class/net/%s/bonding/slaves", bond);
+    if (g_file_get_contents(path, &text, NULL, NULL)) {
+        GPtrArray *a = g_ptr_array_new();
+        char **words = g_strsplit_set(text, " \t\n", -1);
+
+        for (char **w = words; *w; w++) {
+            if (**w) {
+                g_ptr_array_add(a, g_strdup(*w));
+            }
+        }
+        g_strfreev(words);
+        g_ptr_array_add(a, NULL);
+        slaves = (char **) g_ptr_array_free(a, FALSE);
+    }
+    g_free(text);
+    g_free(path);
+    return slaves;
+}
+
+/* Fills 'env' for the backends.  A dry run's plan is made even where the
+ * kernel cannot carry it out; what it cannot do is gathered in
+ * env->cannot (report_cannot() prints it; env_clear() frees it). */
 static void
 env_init(struct ifr_run *r, struct ifr_env *env)
 {
@@ -207,7 +257,29 @@ env_init(struct ifr_run *r, struct ifr_env *env)
     env->management = r->management;
     env->ethtool = r->conf.ethtool;
     env->get_fail_mode = query_fail_mode;
+    env->can_vlan = kernel_can_vlan;
+    env->can_bond = kernel_can_bond;
+    env->bond_slaves = read_bond_slaves;
     env->aux = r;
+    env->cannot = r->exec.dry_run ? diag_new() : NULL;
+}
+
+static void
+env_clear(struct ifr_env *env)
+{
+    diag_free(env->cannot);
+    env->cannot = NULL;
+}
+
+/* A dry run says what a real run would have failed on. */
+static void
+report_cannot(const struct ifr_env *env)
+{
+    for (size_t i = 0; i < diag_count(env->cannot); i++) {
+        LOG_WARN("%s", diag_get(env->cannot, i));
+        printf("warning: %s (a real run fails here, before changing "
+               "anything)\n", diag_get(env->cannot, i));
+    }
 }
 
 /* IP configuration of the IP device (netlink mode). */
@@ -440,6 +512,16 @@ check_physical_names(struct ifr_run *r)
     return error;
 }
 
+/* Prints a file and its children, for a dry run. */
+static void
+print_files(const struct cfgfile *file)
+{
+    printf("write %s:\n%s", cfgfile_path(file), cfgfile_contents(file));
+    for (size_t i = 0; i < cfgfile_n_children(file); i++) {
+        print_files(cfgfile_child(file, i));
+    }
+}
+
 /* Actions. */
 
 static int
@@ -450,28 +532,38 @@ action_up(struct ifr_run *r)
     struct ifr_env env;
     struct cfgfile *file = NULL;
     char *ipdev = dbc_pif_ipdev_name(r->db, r->pif);
+    bool bridge = r->backend == IFR_BACKEND_BRIDGE;
     bool applied = false;
     int error;
 
     backend_plan_init(&bp);
     env_init(r, &env);
-    if (r->backend != IFR_BACKEND_VSWITCH) {
-        diag_add(r->diag, "the bridge backend is not implemented yet "
-                 "(/etc/xensource/network.conf says \"bridge\")");
-        error = -ENOTSUP;
-        goto out;
-    }
-    error = vswitch_check_pif(&env, r->pif, r->diag);
+    error = (bridge ? bridge_check_pif(&env, r->pif, r->diag)
+             : vswitch_check_pif(&env, r->pif, r->diag));
     if (error) {
         goto out;
     }
-    LOG_INFO("Configured for Vswitch datapath");
+    LOG_INFO("Configured for %s datapath", bridge ? "Bridge" : "Vswitch");
     LOG_INFO("action_up: %s", ipdev);
 
-    error = ifcfg_ipdev(&ctx, r->pif, IFCFG_VSWITCH, r->management, &file,
-                        r->diag);
+    error = ifcfg_ipdev(&ctx, r->pif, bridge ? IFCFG_BRIDGE : IFCFG_VSWITCH,
+                        r->management, &file, r->diag);
+    if (!error && bridge) {
+        /* preconfigure: the datapath's files, applied with the ipdev's. */
+        struct cfgfile *datapath;
+
+        error = ifcfg_datapath(&ctx, r->pif, &datapath, r->diag);
+        if (!error) {
+            cfgfile_attach_child(file, datapath);
+        }
+    }
     if (!error) {
-        error = vswitch_plan_up(&env, r->pif, &bp, r->diag);
+        error = (bridge ? bridge_plan_up(&env, r->pif, &bp, r->diag)
+                 : vswitch_plan_up(&env, r->pif, &bp, r->diag));
+    }
+    if (!error) {
+        report_cannot(&env);
+        error = plan_execute(&bp.pre, &r->exec, r->diag);
     }
     if (!error) {
         error = plan_execute(&bp.pre, &r->exec, r->diag);
@@ -493,15 +585,7 @@ action_up(struct ifr_run *r)
     }
 
     if (r->exec.dry_run) {
-        char *text = g_strdup(cfgfile_contents(file));
-
-        printf("write %s:\n%s", cfgfile_path(file), text);
-        for (size_t i = 0; i < cfgfile_n_children(file); i++) {
-            struct cfgfile *c = cfgfile_child(file, i);
-
-            printf("write %s:\n%s", cfgfile_path(c), cfgfile_contents(c));
-        }
-        g_free(text);
+        print_files(file);
     } else {
         error = cfgfile_apply(file, r->diag);
         applied = !error;
@@ -539,6 +623,7 @@ out:
     }
     cfgfile_free(file);
     backend_plan_clear(&bp);
+    env_clear(&env);
     g_free(ipdev);
     return error;
 }
@@ -547,33 +632,32 @@ static int
 action_down(struct ifr_run *r)
 {
     char *ipdev = dbc_pif_ipdev_name(r->db, r->pif);
+    bool bridge = r->backend == IFR_BACKEND_BRIDGE;
     struct ifr_env env;
     struct plan p;
     int error;
 
     plan_init(&p);
     env_init(r, &env);
-    if (r->backend != IFR_BACKEND_VSWITCH) {
-        diag_add(r->diag, "the bridge backend is not implemented yet "
-                 "(/etc/xensource/network.conf says \"bridge\")");
-        error = -ENOTSUP;
-        goto out;
-    }
-    error = vswitch_check_pif(&env, r->pif, r->diag);
+    error = (bridge ? bridge_check_pif(&env, r->pif, r->diag)
+             : vswitch_check_pif(&env, r->pif, r->diag));
     if (error) {
         goto out;
     }
-    LOG_INFO("Configured for Vswitch datapath");
+    LOG_INFO("Configured for %s datapath", bridge ? "Bridge" : "Vswitch");
     LOG_INFO("action_down: %s", ipdev);
     error = ifr_ipdev_down(&r->exec, ipdev, r->diag);
     if (!error) {
-        error = vswitch_plan_down(&env, r->pif, &p, r->diag);
+        error = (bridge ? bridge_plan_down(&env, r->pif, &p, r->diag)
+                 : vswitch_plan_down(&env, r->pif, &p, r->diag));
     }
     if (!error) {
+        report_cannot(&env);
         error = plan_execute(&p, &r->exec, r->diag);
     }
 out:
     plan_clear(&p);
+    env_clear(&env);
     g_free(ipdev);
     return error;
 }
@@ -585,6 +669,8 @@ action_rewrite(struct ifr_run *r)
     struct plan p;
     int error = 0;
 
+    /* With the bridge backend, as in the original, rewrite only saves the
+     * cache. */
     if (r->backend == IFR_BACKEND_VSWITCH) {
         plan_init(&p);
         env_init(r, &env);
@@ -593,6 +679,7 @@ action_rewrite(struct ifr_run *r)
             error = plan_execute(&p, &r->exec, r->diag);
         }
         plan_clear(&p);
+        env_clear(&env);
     }
     return error;
 }
@@ -729,6 +816,7 @@ ifr_main(const struct ifr_args *args)
     r.exec.root_prefix = r.root;
     r.exec.vsctl = r.conf.vsctl;
     r.exec.ofctl = r.conf.ofctl;
+    r.exec.ifup = r.conf.ifup;
     r.exec.ifdown = r.conf.ifdown;
     r.exec.use_ifup = r.conf.ipconfig == IFR_IPCONFIG_IFUP;
     r.exec.dry_run = args->dry_run;

@@ -18,6 +18,7 @@ include reconfigure/netdev.mk
 reconfigure_libreconfigure_a_SOURCES += \
 	reconfigure/actions.c reconfigure/actions.h \
 	reconfigure/backend.h \
+	reconfigure/bridge.c \
 	reconfigure/execute.c reconfigure/execute.h \
 	reconfigure/plan.c reconfigure/plan.h \
 	reconfigure/vswitch.c
@@ -29,6 +30,8 @@ reconfigure_interface_reconfigure_SOURCES = reconfigure/main.c
 reconfigure_interface_reconfigure_LDADD = $(RECONFIGURE_LIBS)
 
 TESTS += tests/ifr-scenarios.sh tests/ifr-ovs.sh
+TESTS += tests/ifr-bridge.sh
+EXTRA_DIST += tests/ifr-bridge.sh
 EXTRA_DIST += tests/ifr-scenarios.sh tests/ifr-ovs.sh tests/ovs-sandbox.sh \
 	tests/ifr-harness.sh \
 	tests/fixtures/start-of-day.dbcache

@@ -25,7 +25,17 @@ struct ifr_env {
     /* The switch's current fail mode of 'bridge' ("secure", ...), or NULL
      * when unknown; a new string (g_free). */
     char *(*get_fail_mode)(void *aux, const char *bridge);
+    /* Whether this kernel can create 802.1Q VLAN links (respectively
+     * bonding masters).  NULL means it can. */
+    bool (*can_vlan)(void *aux);
+    bool (*can_bond)(void *aux);
+    /* The slaves bond 'bond' has now, in the order they were attached
+     * (NULL-terminated, g_strfreev), or NULL when that is not known. */
+    char **(*bond_slaves)(void *aux, const char *bond);
     void *aux;
+    /* NULL, or (for a dry run) where to note what this host cannot do:
+     * the plan is then made as if it could, instead of failing. */
+    struct diag *cannot;
 };
 
 struct backend_plan {
@@ -48,6 +58,17 @@ int vswitch_plan_down(const struct ifr_env *, const struct dbc_pif *,
                       struct plan *, struct diag *);
 int vswitch_plan_rewrite(const struct ifr_env *, struct plan *,
                          struct diag *);
+
+/* The Linux-bridge backend (bridge.c), with the same conventions.  What
+ * this kernel cannot create (bonds, VLANs), and bond modes the Linux
+ * bonding driver does not have, fail the plan before anything is changed,
+ * unless env->cannot is set. */
+int bridge_check_pif(const struct ifr_env *, const struct dbc_pif *,
+                     struct diag *);
+int bridge_plan_up(const struct ifr_env *, const struct dbc_pif *,
+                   struct backend_plan *, struct diag *);
+int bridge_plan_down(const struct ifr_env *, const struct dbc_pif *,
+                     struct plan *, struct diag *);
 
 /* Formats a list of names the way the original's logs did (Python's
  * repr of a list): ['eth0', 'eth1']. */

@@ -81,17 +81,19 @@ static int
 link_up(const struct ifr_exec *x, const char *dev, int mtu,
         struct diag *diag)
 {
-    if (!dev_exists(x, dev)) {
-        diag_add(diag, "netdev: up: device %s does not exist", dev);
-        return -ENODEV;
-    }
     if (x->dry_run) {
+        /* Not checked: an earlier step (a bond or VLAN created) would
+         * have made it. */
         fprintf(x->dry_run_out, "link %s up", dev);
         if (mtu) {
             fprintf(x->dry_run_out, " mtu %d", mtu);
         }
         fputc('\n', x->dry_run_out);
         return 0;
+    }
+    if (!dev_exists(x, dev)) {
+        diag_add(diag, "netdev: up: device %s does not exist", dev);
+        return -ENODEV;
     }
     return netdev_set_up(x->netdev, dev, mtu, diag);
 }
@@ -236,15 +238,51 @@ add_flows(const struct ifr_exec *x, const struct plan_step *step,
     return error;
 }
 
+/* ifup of a port whose ifcfg file names its bridge or bond (ipconfig=ifup),
+ * as the original's ifup(): the file must exist. */
+static int
+port_ifup(const struct ifr_exec *x, const char *dev, struct diag *diag)
+{
+    const char *argv[] = { x->ifup, dev, NULL };
+
+    if (!x->dry_run) {
+        char *ifcfg = g_strdup_printf("%s/etc/sysconfig/network-scripts/"
+                                      "ifcfg-%s", x->root_prefix, dev);
+        bool have_ifcfg = g_file_test(ifcfg, G_FILE_TEST_EXISTS);
+
+        g_free(ifcfg);
+        if (!have_ifcfg) {
+            diag_add(diag, "ifup: device %s exists but ifcfg-%s does not",
+                     dev, dev);
+            return -ENOENT;
+        }
+    }
+    return ifr_run(x, argv, diag);
+}
+
 /* The Linux-link steps of the bridge backend.  Creating what exists, or
- * deleting or releasing what is not there, is not an error. */
+ * deleting or releasing what is not there, is not an error.  The log lines
+ * are the original's, for what was found at the time. */
 static int
 link_step(const struct ifr_exec *x, const struct plan_step *s,
           struct diag *diag)
 {
     struct netdev *nd = x->netdev;
-    bool exists = netdev_exists(nd, s->dev);
+    bool exists;
+    int error;
 
+    if (x->use_ifup) {
+        switch (s->op) {
+        case PLAN_BRIDGE_ADD:
+        case PLAN_VLAN_ADD:
+            /* Initscripts make them when the port comes up. */
+            return 0;
+        case PLAN_ENSLAVE:
+            return port_ifup(x, s->dev, diag);
+        default:
+            break;
+        }
+    }
     if (x->dry_run) {
         char *line = plan_step_describe(s);
 
@@ -252,6 +290,7 @@ link_step(const struct ifr_exec *x, const struct plan_step *s,
         g_free(line);
         return 0;
     }
+    exists = netdev_exists(nd, s->dev);
     switch (s->op) {
     case PLAN_BRIDGE_ADD:
         return exists ? 0 : netdev_bridge_add(nd, s->dev, diag);
@@ -262,7 +301,9 @@ link_step(const struct ifr_exec *x, const struct plan_step *s,
             return 0;
         }
         LOG_INFO("Destroy bridge %s", s->dev);
-        return netdev_bridge_del(nd, s->dev, diag);
+        /* Its DHCP client and addresses go first. */
+        error = ifr_ipdev_down(x, s->dev, diag);
+        return error ? error : netdev_bridge_del(nd, s->dev, diag);
     case PLAN_ENSLAVE:
         return netdev_enslave(nd, s->dev, s->text, diag);
     case PLAN_RELEASE:
@@ -271,9 +312,20 @@ link_step(const struct ifr_exec *x, const struct plan_step *s,
         return exists ? 0 : netdev_vlan_add(nd, s->text, s->mtu, s->dev,
                                             diag);
     case PLAN_LINK_DEL:
-        return exists ? netdev_link_del(nd, s->dev, diag) : 0;
+        if (!exists) {
+            return 0;
+        }
+        if (s->text) {
+            /* What the planner said this is ("Destroy vlan device ..."). */
+            LOG_INFO("%s", s->text);
+        }
+        return netdev_link_del(nd, s->dev, diag);
     case PLAN_BOND_ADD:
-        return exists ? 0 : netdev_bond_add(nd, s->dev, s->text, diag);
+        if (exists) {
+            return 0;
+        }
+        LOG_INFO("Creating bond master %s", s->dev);
+        return netdev_bond_add(nd, s->dev, s->text, diag);
     default:
         return -EINVAL;
     }

@@ -16,15 +16,26 @@ struct ifr_exec {
     const char *root_prefix;    /* "" for none */
     const char *vsctl;          /* programs, unprefixed absolute paths */
     const char *ofctl;
-    const char *ifdown;         /* used when 'use_ifup' */
-    bool use_ifup;              /* ipconfig=ifup: ifdown/ifup own IP devices */
+    const char *ifup;           /* used when 'use_ifup' */
+    const char *ifdown;
+    bool use_ifup;              /* ipconfig=ifup: ifdown/ifup own IP devices,
+                                 * and initscripts build bridges and VLANs:
+                                 * see plan_execute() */
     struct netdev *netdev;
     bool dry_run;
     FILE *dry_run_out;          /* where a dry run prints the plan */
 };
 
 /* Executes the steps of 'plan' in order, stopping at the first failure.
- * Returns 0 or a negative errno value, with the reason in 'diag'. */
+ * Returns 0 or a negative errno value, with the reason in 'diag'.
+ *
+ * With 'use_ifup', the Linux-link steps are carried out as the original
+ * did: PLAN_ENSLAVE runs "ifup DEV" (whose ifcfg file names its bridge or
+ * bond), PLAN_BRIDGE_ADD and PLAN_VLAN_ADD are left to those ifups, the
+ * others go over netlink as without 'use_ifup'.
+ *
+ * A dry run prints each step instead (a link step even if the device does
+ * not exist yet: an earlier step would have created it). */
 int plan_execute(const struct plan *, const struct ifr_exec *,
                  struct diag *);
 
