@@ -51,6 +51,7 @@ struct ifr_run {
     const struct dbc_pif *pif;          /* the PIF acted on */
     const struct dbc_pif *management;
     struct ifr_exec exec;
+    struct ifr_nic_defaults nic;        /* from the configuration */
     struct diag *diag;
 };
 
@@ -256,6 +257,7 @@ env_init(struct ifr_run *r, struct ifr_env *env)
     env->db = r->db;
     env->management = r->management;
     env->ethtool = r->conf.ethtool;
+    env->nic = &r->nic;
     env->get_fail_mode = query_fail_mode;
     env->can_vlan = kernel_can_vlan;
     env->can_bond = kernel_can_bond;
@@ -527,7 +529,7 @@ print_files(const struct cfgfile *file)
 static int
 action_up(struct ifr_run *r)
 {
-    struct ifcfg_ctx ctx = { r->db, program_name(), r->root };
+    struct ifcfg_ctx ctx = { r->db, program_name(), r->root, &r->nic };
     struct backend_plan bp;
     struct ifr_env env;
     struct cfgfile *file = NULL;
@@ -773,6 +775,8 @@ ifr_main(const struct ifr_args *args)
     r.diag = diag_new();
 
     error = ifr_read_config(r.root, &r.conf, r.diag);
+    r.nic = ifr_default_nic_defaults;
+    r.nic.gro = r.conf.gro;
     if (!error && !args->dry_run) {
         error = ifr_lock(r.root, LOCK_TIMEOUT_S, &lock_fd, r.diag);
     }

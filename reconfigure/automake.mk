@@ -17,7 +17,7 @@ include reconfigure/netdev.mk
 # The plan, the Open vSwitch backend, the executor and the actions.
 reconfigure_libreconfigure_a_SOURCES += \
 	reconfigure/actions.c reconfigure/actions.h \
-	reconfigure/backend.h \
+	reconfigure/backend.c reconfigure/backend.h \
 	reconfigure/bridge.c \
 	reconfigure/execute.c reconfigure/execute.h \
 	reconfigure/plan.c reconfigure/plan.h \

@@ -14,7 +14,9 @@
 #include "plan.h"
 
 struct dbcache;
+struct dbc_map;
 struct dbc_pif;
+struct ifr_nic_defaults;
 struct diag;
 
 /* What a backend may know of the host while planning. */
@@ -22,6 +24,7 @@ struct ifr_env {
     const struct dbcache *db;
     const struct dbc_pif *management;   /* The management PIF, or NULL. */
     const char *ethtool;                /* The ethtool program. */
+    const struct ifr_nic_defaults *nic; /* NULL: ifcfg.h's defaults. */
     /* The switch's current fail mode of 'bridge' ("secure", ...), or NULL
      * when unknown; a new string (g_free). */
     char *(*get_fail_mode)(void *aux, const char *bridge);
@@ -71,7 +74,17 @@ int bridge_plan_down(const struct ifr_env *, const struct dbc_pif *,
                      struct plan *, struct diag *);
 
 /* Formats a list of names the way the original's logs did (Python's
- * repr of a list): ['eth0', 'eth1']. */
+ * repr of a list): ['eth0', 'eth1'].  Returns a new string.  The second
+ * takes PIFs and lists their netdev names. */
 char *ifr_pylist(char **names, size_t n);
+char *ifr_pifs_pylist(const struct dbc_pif *const *pifs, size_t n);
+
+/* Appends to 'p' the steps that bring 'dev' up with 'mtu' (0: leave it)
+ * and apply the ethtool settings of 'oc' (keys missing there taken from
+ * 'fallback', may be NULL), with the NIC defaults of 'env' if 'nic'. */
+void backend_device_up(const struct ifr_env *, const char *dev, int mtu,
+                       const struct dbc_map *oc,
+                       const struct dbc_map *fallback, bool nic,
+                       struct plan *p);
 
 #endif /* reconfigure/backend.h */

@@ -33,19 +33,14 @@
 /* VLANs do not stack in XAPI; this only guards against a broken model. */
 #define MAX_DEPTH 4
 
-/* ['eth0', 'eth1'] for a list of PIFs, by netdev name. */
-static char *
-pifs_pylist(const struct dbc_pifs *pifs)
+/* The other_config of 'pif''s network (for ethtool settings a device takes
+ * from its network when it has none of its own), or NULL. */
+static const struct dbc_map *
+pif_network_oc(const struct dbcache *db, const struct dbc_pif *pif)
 {
-    char **names = g_new0(char *, pifs->n + 1);
-    char *s;
+    const struct dbc_network *nw = dbc_pif_network(db, pif);
 
-    for (size_t i = 0; i < pifs->n; i++) {
-        names[i] = dbc_pif_netdev_name(pifs->pifs[i]);
-    }
-    s = ifr_pylist(names, pifs->n);
-    g_strfreev(names);
-    return s;
+    return nw ? &nw->other_config : NULL;
 }
 
 /* Something this host cannot do.  Fails the plan with the message, or, for
@@ -119,42 +114,6 @@ pif_mtu(const struct dbcache *db, const struct dbc_pif *pif,
     }
     diag_free(warnings);
     return mtu;
-}
-
-/* Runs "ethtool OPT dev words..." if there are any words. */
-static void
-run_ethtool(const struct ifr_env *env, const char *opt, const char *dev,
-            GPtrArray *words, struct plan *p)
-{
-    if (words->len) {
-        g_ptr_array_insert(words, 0, g_strdup(dev));
-        g_ptr_array_insert(words, 0, g_strdup(opt));
-        g_ptr_array_insert(words, 0, g_strdup(env->ethtool));
-        g_ptr_array_add(words, NULL);
-        plan_run(p, (const char *const *) words->pdata);
-    }
-}
-
-/* Brings 'dev' up with 'mtu' (0: leave it), then applies the ethtool
- * settings of 'oc' (with the physical defaults if 'physical'). */
-static void
-device_up(const struct ifr_env *env, const char *dev, int mtu,
-          const struct dbc_map *oc, bool physical, struct plan *p)
-{
-    GPtrArray *settings = g_ptr_array_new_with_free_func(g_free);
-    GPtrArray *offload = g_ptr_array_new_with_free_func(g_free);
-    struct diag *warnings = diag_new();
-
-    ifr_ethtool_settings(oc, physical, settings, offload, warnings);
-    for (size_t i = 0; i < diag_count(warnings); i++) {
-        plan_log(p, "%s", diag_get(warnings, i));
-    }
-    plan_link_up(p, dev, mtu);
-    run_ethtool(env, "-s", dev, settings, p);
-    run_ethtool(env, "-K", dev, offload, p);
-    diag_free(warnings);
-    g_ptr_array_free(settings, TRUE);
-    g_ptr_array_free(offload, TRUE);
 }
 
 /* The original's bring_up_interface(): appends to 'p' the steps that bring
@@ -240,13 +199,14 @@ bring_up_interface(const struct ifr_env *env, const struct dbc_pif *pif,
          * them the bond's MTU. */
         plan_link_down(p, slave_dev);
         plan_link_op(p, PLAN_ENSLAVE, slave_dev, netdev, 0);
-        device_up(env, slave_dev, mtu, &slave->other_config, true, p);
+        backend_device_up(env, slave_dev, mtu, &slave->other_config,
+                          pif_network_oc(db, slave), true, p);
         g_free(slave_dev);
     }
     plan_link_op(p, PLAN_BRIDGE_ADD, bridge, NULL, 0);
     plan_link_op(p, PLAN_ENSLAVE, netdev, bridge, 0);
-    device_up(env, netdev, mtu, &pif->other_config, !parent && !slaves.n,
-              p);
+    backend_device_up(env, netdev, mtu, &pif->other_config,
+                      pif_network_oc(db, pif), !parent && !slaves.n, p);
 
 out:
     dbc_pifs_free(&slaves);
@@ -361,7 +321,7 @@ bring_down_interface(const struct ifr_env *env, const struct dbc_pif *pif,
                  "slave %s", netdev);
     } else {
         list = dbc_pif_vlan_children(db, pif);
-        s = pifs_pylist(&list);
+        s = ifr_pifs_pylist(list.pifs, list.n);
         plan_log(p, "vlan masters of %s - %s", pif->device, s);
         g_free(s);
         for (size_t i = 0; i < list.n; i++) {
@@ -380,7 +340,7 @@ bring_down_interface(const struct ifr_env *env, const struct dbc_pif *pif,
     if (error) {
         goto out;
     }
-    s = pifs_pylist(&list);
+    s = ifr_pifs_pylist(list.pifs, list.n);
     plan_log(p, "bond slaves of %s - %s", pif->device, s);
     g_free(s);
     for (size_t i = 0; i < list.n; i++) {

@@ -122,6 +122,18 @@ parse_line(char *line, struct ifr_config *c, const char *path,
         }
         return true;
     }
+    if (!strcmp(key, "gro")) {
+        if (!strcmp(value, "on") || !strcmp(value, "off")) {
+            c->gro = value[1] == 'n' ? "on" : "off";
+        } else if (!strcmp(value, "unchanged")) {
+            c->gro = NULL;
+        } else {
+            diag_add(diag, "%s:%u: gro: \"%s\" is not on, off or unchanged",
+                     path, lineno, value);
+            return false;
+        }
+        return true;
+    }
     for (size_t i = 0; i < ARRAY_SIZE(path_keys); i++) {
         if (!strcmp(key, path_keys[i].name)) {
             char **field = path_field(c, &path_keys[i]);

@@ -49,6 +49,9 @@ struct ifr_config {
     char *ifup;                 /* ifup=PATH, default /sbin/ifup. */
     char *ifdown;               /* ifdown=PATH, default /sbin/ifdown. */
     enum ifr_ipconfig ipconfig; /* ipconfig=netlink|ifup, default netlink. */
+    const char *gro;            /* gro=on|off|unchanged: what NICs without
+                                 * an ethtool-gro key get; "on", "off" or
+                                 * NULL (unchanged, the default). */
 };
 
 /* Reads root_prefix + IFR_CONFIG_FILE ('root_prefix' may be NULL or "").

@@ -231,15 +231,25 @@ out_ifcfg_header(struct out *o, const struct ifcfg_ctx *ctx,
     out_line(o, "ONBOOT=no\n");
 }
 
-/* ETHTOOL_OPTS and ETHTOOL_OFFLOAD_OPTS from 'oc'. */
+/* The NIC defaults of 'ctx'. */
+static const struct ifr_nic_defaults *
+ctx_nic(const struct ifcfg_ctx *ctx)
+{
+    return ctx->nic ? ctx->nic : &ifr_default_nic_defaults;
+}
+
+/* ETHTOOL_OPTS and ETHTOOL_OFFLOAD_OPTS from 'oc', falling back to
+ * 'fallback' (may be NULL), with NIC defaults 'nic' (NULL: none). */
 static void
-out_ethtool(struct out *o, const struct dbc_map *oc, bool physical)
+out_ethtool(struct out *o, const struct dbc_map *oc,
+            const struct dbc_map *fallback,
+            const struct ifr_nic_defaults *nic)
 {
     GPtrArray *settings = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *offload = g_ptr_array_new_with_free_func(g_free);
     struct diag *warnings = diag_new();
 
-    ifr_ethtool_settings(oc, physical, settings, offload, warnings);
+    ifr_ethtool_settings(oc, fallback, nic, settings, offload, warnings);
     log_warnings(warnings);
     out_words(o, "ETHTOOL_OPTS", settings);
     out_words(o, "ETHTOOL_OFFLOAD_OPTS", offload);
@@ -317,31 +327,43 @@ struct ethtool_key {
     const char *name;           /* Option; the key is "ethtool-<name>". */
     ethtool_parse_func *parse;
     const char *must_be;        /* For the warning. */
-    const char *physical_default;       /* Value if unset, or NULL. */
 };
 
 /* "ethtool -s" settings, in order. */
 static const struct ethtool_key ethtool_settings[] = {
-    { "speed", parse_speed, "a positive integer (Mb/s)", NULL },
-    { "duplex", parse_duplex, "half|full", NULL },
-    { "autoneg", parse_on_off, "on|true|off|false", NULL },
+    { "speed", parse_speed, "a positive integer (Mb/s)" },
+    { "duplex", parse_duplex, "half|full" },
+    { "autoneg", parse_on_off, "on|true|off|false" },
 };
 
 /* "ethtool -K" offloads, in order. */
 static const struct ethtool_key ethtool_offloads[] = {
-    { "rx", parse_on_off, "on|true|off|false", NULL },
-    { "tx", parse_on_off, "on|true|off|false", NULL },
-    { "sg", parse_on_off, "on|true|off|false", NULL },
-    { "tso", parse_on_off, "on|true|off|false", NULL },
-    { "ufo", parse_on_off, "on|true|off|false", NULL },
-    { "gso", parse_on_off, "on|true|off|false", NULL },
-    { "gro", parse_on_off, "on|true|off|false", "off" },
-    { "lro", parse_on_off, "on|true|off|false", "off" },
+    { "rx", parse_on_off, "on|true|off|false" },
+    { "tx", parse_on_off, "on|true|off|false" },
+    { "sg", parse_on_off, "on|true|off|false" },
+    { "tso", parse_on_off, "on|true|off|false" },
+    { "ufo", parse_on_off, "on|true|off|false" },
+    { "gso", parse_on_off, "on|true|off|false" },
+    { "gro", parse_on_off, "on|true|off|false" },
+    { "lro", parse_on_off, "on|true|off|false" },
 };
 
+const struct ifr_nic_defaults ifr_default_nic_defaults = { NULL, "off" };
+
+/* The default of offload 'name' on a NIC with defaults 'nic'. */
+static const char *
+nic_default(const struct ifr_nic_defaults *nic, const char *name)
+{
+    return (!nic ? NULL
+            : !strcmp(name, "gro") ? nic->gro
+            : !strcmp(name, "lro") ? nic->lro
+            : NULL);
+}
+
 static void
-ethtool_keys(const struct dbc_map *oc, const struct ethtool_key *keys,
-             size_t n, bool physical_defaults, GPtrArray *words,
+ethtool_keys(const struct dbc_map *oc, const struct dbc_map *fallback,
+             const struct ethtool_key *keys, size_t n,
+             const struct ifr_nic_defaults *nic, GPtrArray *words,
              struct diag *warnings)
 {
     for (size_t i = 0; i < n; i++) {
@@ -350,14 +372,17 @@ ethtool_keys(const struct dbc_map *oc, const struct ethtool_key *keys,
         const char *value = map_get(oc, key);
         const char *word = NULL;
 
+        if (!value && fallback) {
+            value = map_get(fallback, key);
+        }
         if (value) {
             word = k->parse(value);
             if (!word) {
                 diag_add(warnings, "Invalid value for %s = %s. Must be %s.",
                          key, value, k->must_be);
             }
-        } else if (physical_defaults) {
-            word = k->physical_default;
+        } else {
+            word = nic_default(nic, k->name);
         }
         if (word) {
             g_ptr_array_add(words, g_strdup(k->name));
@@ -368,14 +393,15 @@ ethtool_keys(const struct dbc_map *oc, const struct ethtool_key *keys,
 }
 
 void
-ifr_ethtool_settings(const struct dbc_map *oc, bool physical_defaults,
+ifr_ethtool_settings(const struct dbc_map *oc, const struct dbc_map *fallback,
+                     const struct ifr_nic_defaults *nic,
                      GPtrArray *settings, GPtrArray *offload,
                      struct diag *warnings)
 {
-    ethtool_keys(oc, ethtool_settings, ARRAY_SIZE(ethtool_settings),
-                 physical_defaults, settings, warnings);
-    ethtool_keys(oc, ethtool_offloads, ARRAY_SIZE(ethtool_offloads),
-                 physical_defaults, offload, warnings);
+    ethtool_keys(oc, fallback, ethtool_settings, ARRAY_SIZE(ethtool_settings),
+                 nic, settings, warnings);
+    ethtool_keys(oc, fallback, ethtool_offloads, ARRAY_SIZE(ethtool_offloads),
+                 nic, offload, warnings);
 }
 
 int
@@ -857,7 +883,7 @@ ifcfg_ipdev(const struct ifcfg_ctx *ctx, const struct dbc_pif *pif,
     out_line(&o, "NOZEROCONF=yes\n");
     out_type(&o, ctx, pif, backend);
     ip_modes[mode].out(&o, pif);
-    out_ethtool(&o, &nw->other_config, false);
+    out_ethtool(&o, &nw->other_config, NULL, NULL);
     out_mtu(&o, ctx, nw, "Network", &nw->other_config);
     out_dns(&o, pif);
 
@@ -907,6 +933,7 @@ static int
 configure_physical(const struct ifcfg_ctx *ctx, const struct dbc_pif *pif,
                    struct cfgfile **filep, struct diag *diag)
 {
+    const struct dbc_network *nw;
     struct out o;
     int error;
 
@@ -917,7 +944,9 @@ configure_physical(const struct ifcfg_ctx *ctx, const struct dbc_pif *pif,
     }
     out_line(&o, "TYPE=Ethernet\n");
     out_var(&o, "HWADDR", pif->mac);
-    out_ethtool(&o, &pif->other_config, true);
+    nw = dbc_pif_network(ctx->db, pif);
+    out_ethtool(&o, &pif->other_config, nw ? &nw->other_config : NULL,
+                ctx_nic(ctx));
     out_mtu(&o, ctx, dbc_pif_network(ctx->db, pif), "PIF",
             &pif->other_config);
     return out_finish(&o, filep);
@@ -1003,7 +1032,7 @@ configure_bond(const struct ifcfg_ctx *ctx, const struct dbc_pif *pif,
     if (!o.error) {
         o.error = configure_bond_slaves(ctx, pif, &o, diag);
     }
-    out_ethtool(&o, &pif->other_config, false);
+    out_ethtool(&o, &pif->other_config, NULL, NULL);
     out_mtu(&o, ctx, dbc_pif_network(ctx->db, pif), "Bond-PIF",
             &pif->other_config);
     out_bonding_opts(&o, pif);
@@ -1040,7 +1069,7 @@ configure_vlan(const struct ifcfg_ctx *ctx, const struct dbc_pif *pif,
         return error;
     }
     out_line(&o, "VLAN=yes\n");
-    out_ethtool(&o, &pif->other_config, false);
+    out_ethtool(&o, &pif->other_config, NULL, NULL);
     out_mtu(&o, ctx, dbc_pif_network(ctx->db, pif), "VLAN-PIF",
             &pif->other_config);
     cfgfile_attach_child(o.f, parent_file);

@@ -37,12 +37,26 @@ struct dbc_pif;
 struct diag;
 
 /* Where the files go and how they are labelled. */
+/* What unset offloads default to on a physical NIC: "on", "off", or NULL
+ * to leave the driver's setting alone.  The original forced both off;
+ * XAPI later made GRO on the default, so here GRO is left alone unless
+ * interface-reconfigure.conf says otherwise (gro=on|off|unchanged), while
+ * LRO stays off (it breaks bridging). */
+struct ifr_nic_defaults {
+    const char *gro;
+    const char *lro;
+};
+
+/* gro unchanged, lro off. */
+extern const struct ifr_nic_defaults ifr_default_nic_defaults;
+
 struct ifcfg_ctx {
     const struct dbcache *db;   /* The model the PIFs belong to. */
     const char *prog;           /* Program name for the "DO NOT EDIT"
                                  * headers: basename(argv[0]). */
     const char *root_prefix;    /* Prepended to every path; "" or NULL for
                                  * none. */
+    const struct ifr_nic_defaults *nic;  /* NULL: the default defaults. */
 };
 
 /* The backend, as chosen from /etc/xensource/network.conf. */
@@ -126,7 +140,7 @@ void ifcfg_select_devices(const struct dbcache *, const struct dbc_pif *pif,
  * attaches it to the ipdev file):
  *
  *   - physical PIF: ifcfg-<dev> with TYPE=Ethernet, HWADDR, ETHTOOL lines
- *     (physical defaults "gro off lro off") and MTU;
+ *     (with the NIC defaults of ctx->nic) and MTU;
  *   - bond PIF: ifcfg-<bond> with MACADDR, ETHTOOL lines, MTU and
  *     BONDING_OPTS (defaults overridden by the bond-* keys), and as
  *     children one physical file per slave with MASTER= and SLAVE=yes;
@@ -147,8 +161,10 @@ int ifcfg_datapath(const struct ifcfg_ctx *, const struct dbc_pif *pif,
  * other_config).  Appends to 'settings' the "ethtool -s" words ("speed
  * <n>", "duplex half|full", "autoneg on|off", in that order) and to
  * 'offload' the "ethtool -K" words for rx, tx, sg, tso, ufo, gso, gro and
- * lro, in that order ("<opt> on|off").  With 'physical_defaults', unset
- * gro and lro give "gro off" and "lro off".
+ * lro, in that order ("<opt> on|off").  A key missing from 'oc' is looked
+ * up in 'fallback' (may be NULL): a NIC takes its network's settings
+ * unless it has its own.  With 'nic' (a physical NIC), unset gro and lro
+ * take nic->gro and nic->lro (NULL: nothing).
  *
  * Speed is any positive decimal integer (Mb/s) up to INT_MAX, duplex "half"
  * or "full", the others "true", "on", "false" or "off".  An invalid value
@@ -157,7 +173,9 @@ int ifcfg_datapath(const struct ifcfg_ctx *, const struct dbc_pif *pif,
  *
  * Both arrays must free their elements with g_free: the words appended are
  * new strings owned by the arrays. */
-void ifr_ethtool_settings(const struct dbc_map *oc, bool physical_defaults,
+void ifr_ethtool_settings(const struct dbc_map *oc,
+                          const struct dbc_map *fallback,
+                          const struct ifr_nic_defaults *nic,
                           GPtrArray *settings, GPtrArray *offload,
                           struct diag *warnings);
 

@@ -34,33 +34,6 @@ pifs_contains(const GPtrArray *a, const struct dbc_pif *pif)
     return false;
 }
 
-char *
-ifr_pylist(char **names, size_t n)
-{
-    GString *s = g_string_new("[");
-
-    for (size_t i = 0; i < n; i++) {
-        g_string_append_printf(s, "%s'%s'", i ? ", " : "", names[i]);
-    }
-    g_string_append_c(s, ']');
-    return g_string_free(s, FALSE);
-}
-
-/* ['eth0', 'eth1'] for a list of PIFs. */
-static char *
-pifs_pylist(const struct dbc_pif *const *pifs, size_t n)
-{
-    char **names = g_new0(char *, n + 1);
-    char *s;
-
-    for (size_t i = 0; i < n; i++) {
-        names[i] = dbc_pif_netdev_name(pifs[i]);
-    }
-    s = ifr_pylist(names, n);
-    g_strfreev(names);
-    return s;
-}
-
 /* Is 'pif' in use: attached, or under an attached bond or VLAN?  Logs why,
  * as the original did. */
 static bool
@@ -268,15 +241,15 @@ tear_down_bridge(const struct dbcache *db, const struct dbc_pif *pif,
     }
 }
 
-/* Physical device settings: link up with its MTU, then ethtool. */
+/* Physical device settings: link up with its MTU, then ethtool (the NIC's
+ * own settings, else its network's). */
 static void
 configure_physical(const struct ifr_env *env, const struct dbc_pif *dp,
                    const struct dbc_pif *dev_pif, struct plan *p)
 {
     const struct dbcache *db = env->db;
+    const struct dbc_network *nw = dbc_pif_network(db, dev_pif);
     struct diag *warnings = diag_new();
-    GPtrArray *settings = g_ptr_array_new_with_free_func(g_free);
-    GPtrArray *offload = g_ptr_array_new_with_free_func(g_free);
     char *dev = dbc_pif_netdev_name(dev_pif);
     int mtu = 0;
 
@@ -284,31 +257,14 @@ configure_physical(const struct ifr_env *env, const struct dbc_pif *dp,
         ifr_mtu_setting(db, dbc_pif_network(db, dp), "Bond-PIF",
                         &dp->other_config, &mtu, warnings);
     } else {
-        ifr_mtu_setting(db, dbc_pif_network(db, dev_pif), "PIF",
-                        &dev_pif->other_config, &mtu, warnings);
+        ifr_mtu_setting(db, nw, "PIF", &dev_pif->other_config, &mtu,
+                        warnings);
     }
-    ifr_ethtool_settings(&dev_pif->other_config, true, settings, offload,
-                         warnings);
     for (size_t i = 0; i < diag_count(warnings); i++) {
         plan_log(p, "%s", diag_get(warnings, i));
     }
-    plan_link_up(p, dev, mtu);
-    if (settings->len) {
-        g_ptr_array_insert(settings, 0, g_strdup(dev));
-        g_ptr_array_insert(settings, 0, g_strdup("-s"));
-        g_ptr_array_insert(settings, 0, g_strdup(env->ethtool));
-        g_ptr_array_add(settings, NULL);
-        plan_run(p, (const char *const *) settings->pdata);
-    }
-    if (offload->len) {
-        g_ptr_array_insert(offload, 0, g_strdup(dev));
-        g_ptr_array_insert(offload, 0, g_strdup("-K"));
-        g_ptr_array_insert(offload, 0, g_strdup(env->ethtool));
-        g_ptr_array_add(offload, NULL);
-        plan_run(p, (const char *const *) offload->pdata);
-    }
-    g_ptr_array_free(settings, TRUE);
-    g_ptr_array_free(offload, TRUE);
+    backend_device_up(env, dev, mtu, &dev_pif->other_config,
+                      nw ? &nw->other_config : NULL, true, p);
     diag_free(warnings);
     g_free(dev);
 }
@@ -386,14 +342,14 @@ configure_datapath(const struct ifr_env *env, const struct dbc_pif *dp,
 
     /* 2. What it found. */
     plan_log(&bp->pre, "configure_datapath: bridge      - %s", bridge);
-    s = pifs_pylist(phys.pifs, phys.n);
+    s = ifr_pifs_pylist(phys.pifs, phys.n);
     plan_log(&bp->pre, "configure_datapath: physical    - %s", s);
     g_free(s);
-    s = pifs_pylist((const struct dbc_pif *const *) extra_ports->pdata,
+    s = ifr_pifs_pylist((const struct dbc_pif *const *) extra_ports->pdata,
                     extra_ports->len);
     plan_log(&bp->pre, "configure_datapath: extra ports - %s", s);
     g_free(s);
-    s = pifs_pylist((const struct dbc_pif *const *) extra_bonds->pdata,
+    s = ifr_pifs_pylist((const struct dbc_pif *const *) extra_bonds->pdata,
                     extra_bonds->len);
     plan_log(&bp->pre, "configure_datapath: extra bonds - %s", s);
     g_free(s);
@@ -728,7 +684,7 @@ vswitch_plan_down(const struct ifr_env *env, const struct dbc_pif *pif,
         if (error) {
             goto out;
         }
-        s = pifs_pylist(phys.pifs, phys.n);
+        s = ifr_pifs_pylist(phys.pifs, phys.n);
         plan_log(p, "action_down: bring down physical devices - %s", s);
         g_free(s);
         for (size_t i = 0; i < phys.n; i++) {
@@ -771,22 +727,4 @@ vswitch_plan_rewrite(const struct ifr_env *env, struct plan *p,
     }
     vsctl_txn_finish(txn, p);
     return 0;
-}
-
-void
-backend_plan_init(struct backend_plan *bp)
-{
-    plan_init(&bp->pre);
-    plan_init(&bp->down_existing);
-    plan_init(&bp->configure);
-    plan_init(&bp->post);
-}
-
-void
-backend_plan_clear(struct backend_plan *bp)
-{
-    plan_clear(&bp->pre);
-    plan_clear(&bp->down_existing);
-    plan_clear(&bp->configure);
-    plan_clear(&bp->post);
 }

@@ -64,6 +64,16 @@ like "$cmds" "/sbin/ethtool -s eth2 speed 10000 duplex full autoneg off" "ethtoo
 like "$cmds" "/sbin/ethtool -K eth2 tx on lro off" "ethtool offloads; bad gro value skipped"
 like "$err" "Invalid value for ethtool-gro = yes" "bad ethtool value reported by key and value"
 
+# The network's ethtool settings reach the NIC (the original put them only
+# in the bridge's ifcfg, where an Open vSwitch internal port ignores them).
+reset_cache
+with_oc "$net2" ethtool-speed=1000 ethtool-tso=off
+run_ifr --force xenbr2 up
+like "$cmds" "/sbin/ethtool -s eth2 speed 1000" "network ethtool settings applied to the NIC"
+like "$cmds" "/sbin/ethtool -K eth2 tso off lro off" "network offloads applied to the NIC"
+like "$(cat "$R/etc/sysconfig/network-scripts/ifcfg-xenbr2")" 'ETHTOOL_OPTS="speed 1000"' \
+    "and still written in the bridge's ifcfg, as before"
+
 reset_cache
 with_oc "$eth2" mtu=jumbo
 ip link set eth2 mtu 1400

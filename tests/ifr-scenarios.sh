@@ -55,7 +55,7 @@ is "$(printf '%s\n' "$cmds" | grep ovs-ofctl)" \
 /usr/bin/ovs-ofctl add-flow xenbr2 idle_timeout=0,priority=0,in_port=local,dl_src=00:15:17:a0:29:80,actions=5" \
     "1 up: management escape flows for a secure pool, ofport 5"
 like "$cmds" "^/usr/bin/ovs-vsctl -vconsole:off get-fail-mode xenbr2" "1 up: fail mode queried first"
-like "$cmds" "/sbin/ethtool -K eth2 gro off lro off" "1 up: GRO/LRO off on the NIC"
+like "$cmds" "/sbin/ethtool -K eth2 lro off" "1 up: LRO off on the NIC, GRO left alone"
 like "$cmds" "/sbin/ifup xenbr2$" "1 up: ifup of the bridge last"
 is "$(link_state eth2)" "up 1500" "1 up: eth2 up with MTU 1500 (kernel)"
 like "$(cat "$R/etc/sysconfig/network")" "DNSDEV=xenbr2" "1 up: DNSDEV"
@@ -124,8 +124,8 @@ is "$(txn)" "/usr/bin/ovs-vsctl --timeout=20
     remove Bridge xapi1 other_config disable-in-band
     br-set-external-id xapi1 xs-network-uuids 6b4cb242-4a23-4596-a217-beaddbc496cb;ae97ba94-d0ed-482f-8f6d-05584ef8aa38" \
     "3 up: the switch transaction"
-like "$cmds" "/sbin/ethtool -K eth0 gro off lro off" "3 up: ethtool on eth0"
-like "$cmds" "/sbin/ethtool -K eth1 gro off lro off" "3 up: ethtool on eth1"
+like "$cmds" "/sbin/ethtool -K eth0 lro off" "3 up: ethtool on eth0"
+like "$cmds" "/sbin/ethtool -K eth1 lro off" "3 up: ethtool on eth1"
 is "$(link_state eth0) $(link_state eth1) $(link_state bond0)" "up 1500 up 1500 up 1500" \
     "3 up: members and bond up (kernel)"
 run_ifr --force xapi1 down
@@ -149,6 +149,14 @@ is "$(txn)" "/usr/bin/ovs-vsctl --timeout=20
     --with-iface --if-exists del-port xapi2
     --if-exists del-br xapi2
     --if-exists del-br xapi1" "4 down: the switch transaction"
+
+#
+# gro=off in the configuration gives the original's "gro off lro off".
+#
+echo "gro=off" >>"$R/etc/interface-reconfigure.conf"
+run_ifr --force xenbr2 up
+like "$cmds" "/sbin/ethtool -K eth2 gro off lro off" "gro=off: the original's offloads"
+sed -i '/^gro=off$/d' "$R/etc/interface-reconfigure.conf"
 
 #
 # A failing transaction reverts the files.

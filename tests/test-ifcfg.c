@@ -649,7 +649,7 @@ static const char eth3_physical[] =
     "ONBOOT=no\n"
     "TYPE=Ethernet\n"
     "HWADDR=00:15:17:a0:29:81\n"
-    "ETHTOOL_OFFLOAD_OPTS=\"gro off lro off\"\n"
+    "ETHTOOL_OFFLOAD_OPTS=\"lro off\"\n"
     "MTU=1500\n"
     "BRIDGE=xenbr3\n";
 
@@ -669,7 +669,7 @@ static const char eth0_slave[] =
     "ONBOOT=no\n"
     "TYPE=Ethernet\n"
     "HWADDR=00:22:19:22:4b:af\n"
-    "ETHTOOL_OFFLOAD_OPTS=\"gro off lro off\"\n"
+    "ETHTOOL_OFFLOAD_OPTS=\"lro off\"\n"
     "MTU=1500\n"
     "MASTER=bond0\n"
     "SLAVE=yes\n";
@@ -680,7 +680,7 @@ static const char eth1_slave[] =
     "ONBOOT=no\n"
     "TYPE=Ethernet\n"
     "HWADDR=00:22:19:22:4b:b0\n"
-    "ETHTOOL_OFFLOAD_OPTS=\"gro off lro off\"\n"
+    "ETHTOOL_OFFLOAD_OPTS=\"lro off\"\n"
     "MTU=1500\n"
     "MASTER=bond0\n"
     "SLAVE=yes\n";
@@ -792,7 +792,7 @@ test_datapath(void)
                "ONBOOT=no\n"
                "TYPE=Ethernet\n"
                "HWADDR=00:15:17:a0:29:82\n"
-               "ETHTOOL_OFFLOAD_OPTS=\"gro off lro off\"\n"
+               "ETHTOOL_OFFLOAD_OPTS=\"lro off\"\n"
                "MTU=9000\n"
                "BRIDGE=xenbr4\n", "eth4 with PIF mtu");
     ok(log_has("Override Network.MTU setting on bridge xenbr4 from "
@@ -816,8 +816,15 @@ test_datapath(void)
 
 /* ---- ethtool and MTU ---- */
 
-/* Runs ifr_ethtool_settings() on the NULL-terminated key/value list 'kv';
- * returns "settings | offload". */
+/* The original program's NIC defaults: GRO and LRO off. */
+static const struct ifr_nic_defaults original_nic = { "off", "off" };
+
+/* Keys a NIC falls back to (its network's), for ethtool(); NULL: none. */
+static const struct dbc_map *fallback;
+
+/* Runs ifr_ethtool_settings() on the NULL-terminated key/value list 'kv'
+ * (with the original's NIC defaults if 'physical'); returns "settings |
+ * offload". */
 static char *
 ethtool(const char *const *kv, bool physical, struct diag *warnings)
 {
@@ -834,7 +841,8 @@ ethtool(const char *const *kv, bool physical, struct diag *warnings)
     map.n = keys->len;
     map.keys = (char **) keys->pdata;
     map.values = (char **) values->pdata;
-    ifr_ethtool_settings(&map, physical, settings, offload, warnings);
+    ifr_ethtool_settings(&map, fallback, physical ? &original_nic : NULL,
+                         settings, offload, warnings);
     g_ptr_array_add(settings, NULL);
     g_ptr_array_add(offload, NULL);
     s = g_strjoinv(" ", (char **) settings->pdata);
@@ -903,6 +911,44 @@ test_ethtool(void)
                   "lro off", "offloads in fixed order");
     check_ethtool(gro_on, true, " | gro on lro off",
                   "physical default only for unset keys");
+
+    {
+        /* This project's defaults: GRO left alone unless configured. */
+        GPtrArray *settings = g_ptr_array_new_with_free_func(g_free);
+        GPtrArray *offload = g_ptr_array_new_with_free_func(g_free);
+        struct dbc_map empty = { 0, NULL, NULL };
+        static char *net_keys[] = { "ethtool-speed", "ethtool-gro" };
+        static char *net_values[] = { "25000", "on" };
+        struct dbc_map net = { 2, net_keys, net_values };
+        static char *own_keys[] = { "ethtool-gro" };
+        static char *own_values[] = { "off" };
+        struct dbc_map own = { 1, own_keys, own_values };
+        char *joined;
+
+        ifr_ethtool_settings(&empty, NULL, &ifr_default_nic_defaults,
+                             settings, offload, NULL);
+        g_ptr_array_add(offload, NULL);
+        joined = g_strjoinv(" ", (char **) offload->pdata);
+        is_str(joined, "lro off", "default NIC defaults: GRO unchanged, "
+               "LRO off");
+        g_free(joined);
+        g_ptr_array_set_size(settings, 0);
+        g_ptr_array_set_size(offload, 0);
+
+        ifr_ethtool_settings(&own, &net, &ifr_default_nic_defaults,
+                             settings, offload, NULL);
+        g_ptr_array_add(settings, NULL);
+        g_ptr_array_add(offload, NULL);
+        joined = g_strjoinv(" ", (char **) settings->pdata);
+        is_str(joined, "speed 25000", "a NIC takes its network's settings");
+        g_free(joined);
+        joined = g_strjoinv(" ", (char **) offload->pdata);
+        is_str(joined, "gro off lro off", "its own keys win over the "
+               "network's");
+        g_free(joined);
+        g_ptr_array_free(settings, TRUE);
+        g_ptr_array_free(offload, TRUE);
+    }
 
     got = ethtool(bad, true, w);
     is_str(got, " | sg on gro off", "invalid values skipped");

@@ -158,6 +158,20 @@ test_config_keys(void)
     error = ifr_read_config(root, &c, NULL);
     is_int(error, 0, "ipconfig=netlink");
     is_int(c.ipconfig, IFR_IPCONFIG_NETLINK, "... netlink");
+    ok(c.gro == NULL, "GRO left unchanged by default");
+    ifr_config_clear(&c);
+
+    put(IFR_CONFIG_FILE, "gro=off\n");
+    is_int(ifr_read_config(root, &c, NULL), 0, "gro=off");
+    is_str(c.gro, "off", "... off");
+    ifr_config_clear(&c);
+    put(IFR_CONFIG_FILE, "gro=on\n");
+    is_int(ifr_read_config(root, &c, NULL), 0, "gro=on");
+    is_str(c.gro, "on", "... on");
+    ifr_config_clear(&c);
+    put(IFR_CONFIG_FILE, "gro=off\ngro=unchanged\n");
+    is_int(ifr_read_config(root, &c, NULL), 0, "gro=unchanged");
+    ok(c.gro == NULL, "... unchanged, the later value winning");
     ifr_config_clear(&c);
 }
 
@@ -174,6 +188,7 @@ test_config_errors(void)
         ":6: ipconfig: \"dhcp\" is neither netlink nor ifup",
         ":7: dhclient: \"\" is not an absolute path",
         ":8: unknown key \"\"",
+        ":9: gro: \"yes\" is not on, off or unchanged",
     };
     int error;
 
@@ -185,7 +200,8 @@ test_config_errors(void)
         "# fine\n"
         "ipconfig=dhcp\n"
         "dhclient=\n"
-        "=/sbin/x\n");
+        "=/sbin/x\n"
+        "gro=yes\n");
     error = ifr_read_config(root, &c, d);
     is_int(error, -EINVAL, "bad lines: -EINVAL");
     is_str(c.vsctl, "sentinel", "bad lines: config untouched");
