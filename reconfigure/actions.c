@@ -761,6 +761,44 @@ force_rewrite(struct ifr_run *r)
     return error;
 }
 
+/* Citrix Provisioning Services (formerly Ardence) streams the host's disk
+ * over one NIC; /proc/ardence names it on a line "HWaddr: <MAC>".  That
+ * NIC must not be touched.  Returns true if 'pif' is it. */
+static bool
+is_pvs_device(const struct ifr_run *r, const struct dbc_pif *pif)
+{
+    char *path = rooted(r, "/proc/ardence");
+    char *text = NULL;
+    char *found = NULL;
+    bool pvs = false;
+    int n = 0;
+
+    if (g_file_get_contents(path, &text, NULL, NULL)) {
+        char **lines = g_strsplit(text, "\n", -1);
+
+        for (char **l = lines; *l; l++) {
+            if (g_str_has_prefix(*l, "HWaddr:")) {
+                n++;
+                g_free(found);
+                found = g_strdup(*l);
+            }
+        }
+        g_strfreev(lines);
+    }
+    if (n == 1 && *pif->mac) {
+        char **words = g_strsplit_set(found + strlen("HWaddr:"), " \t", -1);
+
+        for (char **w = words; *w; w++) {
+            pvs |= !g_ascii_strcasecmp(*w, pif->mac);
+        }
+        g_strfreev(words);
+    }
+    g_free(found);
+    g_free(text);
+    g_free(path);
+    return pvs;
+}
+
 int
 ifr_main(const struct ifr_args *args)
 {
@@ -833,6 +871,12 @@ ifr_main(const struct ifr_args *args)
                  args->action == IFR_UP ? "up" : "down", r.pif->uuid, netdev,
                  r.pif->ip_configuration_mode);
         g_free(netdev);
+        if (!args->force && is_pvs_device(&r, r.pif)) {
+            LOG_INFO("Skipping PVS device %s (%s)", r.pif->device,
+                     r.pif->mac);
+            status = 0;
+            goto out;
+        }
     }
     switch (args->action) {
     case IFR_UP:

@@ -268,6 +268,19 @@ cmp -s "$R/var/xapi/network.dbcache" "$X/pool-expected.dbcache"
 ok $? "XAPI --pif up: the cache is saved, as the original writes it"
 like "$(cat "$T/calls")" "PIF.get_all_records" "XAPI --pif up: read from XAPI"
 
+# A NIC that Provisioning Services boots from is left alone.
+mkdir -p "$R/proc"
+printf 'Version: 5.0\nHWaddr: 00:15:17:A0:29:80\n' >"$R/proc/ardence"
+run_ifr --session OpaqueRef:xapi-session --pif OpaqueRef:pif-a-eth2 up
+is "$rc" 0 "PVS device: exit 0"
+like "$err" "Skipping PVS device eth2 \(00:15:17:a0:29:80\)" "PVS device: skipped, and said so"
+is "$cmds" "" "PVS device: nothing run"
+printf 'HWaddr: 00:15:17:a0:29:99\n' >"$R/proc/ardence"
+run_ifr --session OpaqueRef:xapi-session --pif OpaqueRef:pif-a-eth2 up
+is "$rc" 0 "another PVS NIC: this one is configured"
+like "$(txn)" "--may-exist add-port xenbr2 eth2" "another PVS NIC: the datapath is built"
+rm -r "$R/proc"
+
 cp "$T/saved.dbcache" "$R/var/xapi/network.dbcache"
 run_ifr --pif-uuid a0e2a0e2-0000-4000-8000-000000000002 down
 is "$rc" 0 "XAPI --pif-uuid down: exit 0"
