@@ -204,8 +204,16 @@ add_flows(const struct ifr_exec *x, const struct plan_step *step,
           struct diag *diag)
 {
     GPtrArray *ofports = g_ptr_array_new_with_free_func(g_free);
+    char *vlan_ofport = NULL;
     int error = 0;
 
+    if (step->text) {
+        if (x->dry_run) {
+            vlan_ofport = g_strdup_printf("<ofport of %s>", step->text);
+        } else {
+            error = query_ofport(x, step->text, &vlan_ofport, diag);
+        }
+    }
     for (char **port = step->ports; !error && *port; port++) {
         char *ofport = NULL;
 
@@ -229,12 +237,16 @@ add_flows(const struct ifr_exec *x, const struct plan_step *step,
             if (templated) {
                 g_string_replace(f, "%s", g_ptr_array_index(ofports, i), 0);
             }
+            if (vlan_ofport) {
+                g_string_replace(f, "%v", vlan_ofport, 0);
+            }
             argv[3] = f->str;
             error = ifr_run(x, argv, diag);
             g_string_free(f, TRUE);
         }
     }
     g_ptr_array_free(ofports, TRUE);
+    g_free(vlan_ofport);
     return error;
 }
 

@@ -109,11 +109,13 @@ plan_vsctl(struct plan *p, char ***cmds)
 }
 
 void
-plan_flows(struct plan *p, const char *bridge, char **ports, char **flows)
+plan_flows(struct plan *p, const char *bridge, char **ports, char **flows,
+           const char *vlan_port)
 {
     struct plan_step *s = plan_add(p, PLAN_FLOWS);
 
     s->dev = g_strdup(bridge);
+    s->text = g_strdup(vlan_port);
     s->ports = ports;
     s->flows = flows;
 }

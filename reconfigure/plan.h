@@ -22,7 +22,9 @@ enum plan_op {
     PLAN_RUN,           /* argv: a program and its arguments. */
     PLAN_VSCTL,         /* cmds: the commands of one transaction. */
     PLAN_FLOWS,         /* dev (bridge), ports (interfaces whose ofports the
-                         * flows use), flows (templates with "%s"). */
+                         * flows use), flows (templates: "%s" is expanded
+                         * once per port's ofport, "%v" is the ofport of
+                         * interface 'text', if set). */
     PLAN_IFDOWN,        /* dev: take an IP device down (its DHCP client,
                          * addresses, link), or run ifdown (ipconfig=ifup) */
     PLAN_BRIDGE_ADD,    /* dev: create a Linux bridge (if missing). */
@@ -66,8 +68,10 @@ void plan_link_op(struct plan *, enum plan_op, const char *dev,
                   const char *text, int number);
 /* Takes ownership of 'cmds' (a GPtrArray of GStrv, see vsctl_txn_*). */
 void plan_vsctl(struct plan *, char ***cmds);
+/* 'vlan_port' (may be NULL): an interface whose ofport replaces "%v" in the
+ * flows. */
 void plan_flows(struct plan *, const char *bridge, char **ports,
-                char **flows);
+                char **flows, const char *vlan_port);
 
 /* Appends every step of 'from' to 'to', leaving 'from' empty. */
 void plan_move(struct plan *to, struct plan *from);

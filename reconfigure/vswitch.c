@@ -180,52 +180,81 @@ bond_options(const struct dbc_pif *bond, const char *bridge,
     vsctl_txn_addv(txn, (char **) g_ptr_array_free(words, FALSE));
 }
 
-/* The four management escape flows (NIC-376), for a secure bridge whose
- * controller may not be reachable yet. */
+/* The management escape flows (NIC-376), for a secure bridge whose
+ * controller may not be reachable yet: ARP and traffic to and from the
+ * management MAC pass between the uplink ("%s": each physical port's
+ * ofport) and the host.  The host is the bridge's local port, or, when the
+ * management interface is VLAN PIF 'vlan' on this bridge, that VLAN's
+ * internal port ("%v": its ofport), with the tag added and stripped (the
+ * original skipped this case). */
 static void
 escape_flows(const struct dbc_pif *dp, const struct dbc_pifs *phys,
-             const char *bridge, struct plan *p)
+             const char *bridge, const struct dbc_pif *vlan,
+             const char *vlan_port, struct plan *p)
 {
     GPtrArray *ports = g_ptr_array_new();
     GPtrArray *flows = g_ptr_array_new();
     const char *mac = dp->mac;
     const char *prefix = "idle_timeout=0,priority=0,";
+    char *host_in, *to_host, *from_host_arp, *from_host, *match_tag;
+
+    if (vlan) {
+        host_in = g_strdup("in_port=%v");
+        to_host = g_strdup("strip_vlan,output:%v");
+        match_tag = g_strdup_printf("dl_vlan=%s,", vlan->vlan);
+        from_host = (phys->n > 1
+                     ? g_strdup("NORMAL")
+                     : g_strdup_printf("mod_vlan_vid:%s,output:%%s",
+                                       vlan->vlan));
+    } else {
+        host_in = g_strdup("in_port=local");
+        to_host = g_strdup("local");
+        match_tag = g_strdup("");
+        from_host = g_strdup(phys->n > 1 ? "NORMAL" : "%s");
+    }
+    from_host_arp = g_strdup(from_host);
 
     if (phys->n > 1) {
         g_ptr_array_add(flows, g_strdup_printf(
-                            "%sin_port=local,arp,dl_src=%s,actions=NORMAL",
-                            prefix, mac));
+                            "%s%s,arp,dl_src=%s,actions=%s", prefix, host_in,
+                            mac, from_host_arp));
         g_ptr_array_add(flows, g_strdup_printf(
-                            "%sin_port=local,dl_src=%s,actions=NORMAL",
-                            prefix, mac));
+                            "%s%s,dl_src=%s,actions=%s", prefix, host_in,
+                            mac, from_host));
         g_ptr_array_add(flows, g_strdup_printf(
-                            "%sin_port=%%s,arp,nw_proto=1,actions=local",
-                            prefix));
+                            "%sin_port=%%s,%sarp,nw_proto=1,actions=%s",
+                            prefix, match_tag, to_host));
         g_ptr_array_add(flows, g_strdup_printf(
-                            "%sin_port=%%s,dl_dst=%s,actions=local",
-                            prefix, mac));
+                            "%sin_port=%%s,%sdl_dst=%s,actions=%s",
+                            prefix, match_tag, mac, to_host));
         for (size_t i = 0; i < phys->n; i++) {
             g_ptr_array_add(ports, dbc_pif_netdev_name(phys->pifs[i]));
         }
     } else {
         g_ptr_array_add(flows, g_strdup_printf(
-                            "%sin_port=%%s,arp,nw_proto=1,actions=local",
-                            prefix));
+                            "%sin_port=%%s,%sarp,nw_proto=1,actions=%s",
+                            prefix, match_tag, to_host));
         g_ptr_array_add(flows, g_strdup_printf(
-                            "%sin_port=local,arp,dl_src=%s,actions=%%s",
-                            prefix, mac));
+                            "%s%s,arp,dl_src=%s,actions=%s", prefix, host_in,
+                            mac, from_host_arp));
         g_ptr_array_add(flows, g_strdup_printf(
-                            "%sin_port=%%s,dl_dst=%s,actions=local",
-                            prefix, mac));
+                            "%sin_port=%%s,%sdl_dst=%s,actions=%s",
+                            prefix, match_tag, mac, to_host));
         g_ptr_array_add(flows, g_strdup_printf(
-                            "%sin_port=local,dl_src=%s,actions=%%s",
-                            prefix, mac));
-        g_ptr_array_add(ports, dbc_pif_netdev_name(dp));
+                            "%s%s,dl_src=%s,actions=%s", prefix, host_in,
+                            mac, from_host));
+        g_ptr_array_add(ports, dbc_pif_netdev_name(phys->n ? phys->pifs[0]
+                                                   : dp));
     }
     g_ptr_array_add(ports, NULL);
     g_ptr_array_add(flows, NULL);
     plan_flows(p, bridge, (char **) g_ptr_array_free(ports, FALSE),
-               (char **) g_ptr_array_free(flows, FALSE));
+               (char **) g_ptr_array_free(flows, FALSE), vlan_port);
+    g_free(host_in);
+    g_free(to_host);
+    g_free(from_host_arp);
+    g_free(from_host);
+    g_free(match_tag);
 }
 
 /* Brings down the bridge of 'pif' now and deletes it in the transaction. */
@@ -271,9 +300,12 @@ configure_physical(const struct ifr_env *env, const struct dbc_pif *dp,
 
 /* The original's configure_datapath(): fills 'bp' for datapath PIF 'dp'
  * and queues its switch commands in 'txn'.  The escape flows, if the
- * bridge needs them, go to 'flows': they run after the transaction. */
+ * bridge needs them, go to 'flows': they run after the transaction.
+ * 'vlan_mgmt' is the management VLAN PIF being brought up on 'dp' (its
+ * internal port 'vlan_port'), or NULL. */
 static int
 configure_datapath(const struct ifr_env *env, const struct dbc_pif *dp,
+                   const struct dbc_pif *vlan_mgmt, const char *vlan_port,
                    struct backend_plan *bp, struct vsctl_txn *txn,
                    struct plan *flows, struct diag *diag)
 {
@@ -438,8 +470,8 @@ configure_datapath(const struct ifr_env *env, const struct dbc_pif *dp,
         if (pool) {
             fail_mode = dbc_map_get(&pool->other_config,
                                     "vswitch-controller-fail-mode");
-            if (fail_mode && !strcmp(fail_mode, "secure") && dp->management
-                && env->get_fail_mode) {
+            if (fail_mode && !strcmp(fail_mode, "secure")
+                && (dp->management || vlan_mgmt) && env->get_fail_mode) {
                 char *current = env->get_fail_mode(env->aux, bridge);
 
                 if (!current || strcmp(current, "secure")) {
@@ -485,7 +517,7 @@ configure_datapath(const struct ifr_env *env, const struct dbc_pif *dp,
         configure_physical(env, dp, phys.pifs[i], &bp->configure);
     }
     if (need_flows) {
-        escape_flows(dp, &phys, bridge, flows);
+        escape_flows(dp, &phys, bridge, vlan_mgmt, vlan_port, flows);
     }
     dbc_pifs_free(&phys);
 
@@ -534,7 +566,14 @@ vswitch_plan_up(const struct ifr_env *env, const struct dbc_pif *pif,
         error = dbc_pif_datapath(db, pif, &dp, diag);
     }
     if (!error) {
-        error = configure_datapath(env, dp, bp, txn, &flows, diag);
+        const struct dbc_pif *vlan_mgmt = NULL;
+
+        if (dbc_pif_is_vlan(pif)
+            && (pif->management || env->management == pif)) {
+            vlan_mgmt = pif;
+        }
+        error = configure_datapath(env, dp, vlan_mgmt, ipdev, bp, txn,
+                                   &flows, diag);
     }
     if (error) {
         goto out;

@@ -71,4 +71,26 @@ run_ifr --force xapi2 down
 is "$(db list-br)" "" "4 down: both bridges gone"
 is "$(db list Port | grep -c bond0)" 0 "4 down: the bond is gone"
 
+# Management on a VLAN (the original installed no escape flows then): the
+# flows tag and untag for the VLAN's internal port.
+awk -v ref="ref=\"$("$top_builddir/dbcache/dbcache" query "$FIX/pool-compact.dbcache" pif-by-bridge xapi3 | cut -d' ' -f1)\"" '
+    /<management>True<\/management>/ { sub(/True/, "False") }
+    index($0, ref) { inrec = 1 }
+    inrec && /<management>False<\/management>/ { sub(/False/, "True"); inrec = 0 }
+    { print }' "$FIX/pool-compact.dbcache" >"$R/var/xapi/network.dbcache"
+run_ifr --force xapi3 up
+is "$rc" 0 "VLAN management: exit 0"
+flows=$(ovs-ofctl dump-flows xenbr3 --no-stats | grep 'priority=0,' | sort)
+vport=$(db get Interface xapi3 ofport)
+uport=$(db get Interface eth3 ofport)
+is "$(printf '%s\n' "$flows" | wc -l)" 4 "VLAN management: four escape flows on the parent bridge"
+like "$flows" "priority=0,arp,in_port=$uport,dl_vlan=123,arp_op=1 actions=strip_vlan,output:$vport" \
+    "VLAN management: tagged ARP requests reach the VLAN port, untagged"
+like "$flows" "priority=0,in_port=$uport,dl_vlan=123,dl_dst=00:15:17:a0:29:81 actions=strip_vlan,output:$vport" \
+    "VLAN management: tagged traffic to the host's MAC reaches it"
+like "$flows" "priority=0,in_port=$vport,dl_src=00:15:17:a0:29:81 actions=mod_vlan_vid:123,output:$uport" \
+    "VLAN management: the host's traffic leaves tagged"
+run_ifr --force xapi3 down
+is "$(db list-br)" "" "VLAN management: down leaves nothing"
+
 done_testing
