@@ -568,9 +568,6 @@ action_up(struct ifr_run *r)
         error = plan_execute(&bp.pre, &r->exec, r->diag);
     }
     if (!error) {
-        error = plan_execute(&bp.pre, &r->exec, r->diag);
-    }
-    if (!error) {
         error = cfgfile_close(file, r->exec.dry_run, r->diag);
     }
     if (!error) {

@@ -517,7 +517,8 @@ configure_datapath(const struct ifr_env *env, const struct dbc_pif *dp,
         configure_physical(env, dp, phys.pifs[i], &bp->configure);
     }
     if (need_flows) {
-        escape_flows(dp, &phys, bridge, vlan_mgmt, vlan_port, flows);
+        escape_flows(dp, &phys, bridge, vlan_mgmt,
+                     vlan_mgmt ? vlan_port : NULL, flows);
     }
     dbc_pifs_free(&phys);
 

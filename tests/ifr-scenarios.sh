@@ -55,12 +55,14 @@ is "$(printf '%s\n' "$cmds" | grep ovs-ofctl)" \
 /usr/bin/ovs-ofctl add-flow xenbr2 idle_timeout=0,priority=0,in_port=local,dl_src=00:15:17:a0:29:80,actions=5" \
     "1 up: management escape flows for a secure pool, ofport 5"
 like "$cmds" "^/usr/bin/ovs-vsctl -vconsole:off get-fail-mode xenbr2" "1 up: fail mode queried first"
+is "$(printf '%s\n' "$cmds" | grep -c "ofport")" 1 "1 up: one ofport query, the uplink's"
 like "$cmds" "/sbin/ethtool -K eth2 lro off" "1 up: LRO off on the NIC, GRO left alone"
 like "$cmds" "/sbin/ifup xenbr2$" "1 up: ifup of the bridge last"
 is "$(link_state eth2)" "up 1500" "1 up: eth2 up with MTU 1500 (kernel)"
 like "$(cat "$R/etc/sysconfig/network")" "DNSDEV=xenbr2" "1 up: DNSDEV"
 like "$(cat "$R/etc/sysconfig/network")" "GATEWAYDEV=xenbr2" "1 up: GATEWAYDEV"
 like "$err" "configure_datapath: physical    - \['eth2'\]" "1 up: logs as the original"
+is "$(printf '%s\n' "$err" | grep -c 'configure_datapath: bridge ')" 1 "1 up: each step once"
 like "$err" "Committing changes to .*/ifcfg-xenbr2 configuration" "1 up: files committed"
 is "$(ls -A "$R/etc/sysconfig/network-scripts" | grep -c xapi-)" 0 "1 up: no .xapi-new/.xapi-old litter"
 
