@@ -580,33 +580,40 @@ kern_dump(struct netdev_netlink *nl, bool routes, struct nl_cache **cachep)
     return err < 0 ? kern_failed(nl, err) : 0;
 }
 
+/* How to flush one kind of object: which to delete, how to ask for it,
+ * and which error means it went away on its own meanwhile. */
+struct kern_flush {
+    bool routes;                /* Dump routes (true) or addresses. */
+    bool (*matches)(struct nl_object *, int ifindex);
+    int (*build)(struct nl_object *, struct nl_msg **);
+    int gone;                   /* errno of an object already gone */
+};
+
+/* Deletes every object that 'f' matches for device 'dev'. */
 static int
-kern_addr_flush(struct netdev *nd, const char *dev, const char *op)
+kern_flush(struct netdev_netlink *nl, const char *dev,
+           const struct kern_flush *f)
 {
-    struct netdev_netlink *nl = netdev_netlink_cast(nd);
     struct nl_cache *cache;
     struct nl_object *obj;
     int ifindex;
     int err;
 
-    (void) op;
     err = kern_get_ifindex(nl, dev, &ifindex);
     if (err) {
         return err;
     }
-    err = kern_dump(nl, false, &cache);
+    err = kern_dump(nl, f->routes, &cache);
     if (err) {
         return err;
     }
     for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
-        struct rtnl_addr *addr = (struct rtnl_addr *) obj;
         struct nl_msg *msg;
 
-        if (rtnl_addr_get_ifindex(addr) != ifindex
-            || rtnl_addr_get_family(addr) != AF_INET) {
+        if (!f->matches(obj, ifindex)) {
             continue;
         }
-        err = rtnl_addr_build_delete_request(addr, 0, &msg);
+        err = f->build(obj, &msg);
         if (err < 0) {
             kern_reset(nl);
             err = kern_failed(nl, err);
@@ -614,8 +621,7 @@ kern_addr_flush(struct netdev *nd, const char *dev, const char *op)
         }
         err = kern_transact(nl, msg, NULL);
         nlmsg_free(msg);
-        if (err == -EADDRNOTAVAIL) {
-            /* A secondary that went with its primary. */
+        if (err == -f->gone) {
             kern_reset(nl);
             err = 0;
         } else if (err) {
@@ -624,6 +630,33 @@ kern_addr_flush(struct netdev *nd, const char *dev, const char *op)
     }
     nl_cache_free(cache);
     return err;
+}
+
+static bool
+addr_matches(struct nl_object *obj, int ifindex)
+{
+    struct rtnl_addr *addr = (struct rtnl_addr *) obj;
+
+    return (rtnl_addr_get_ifindex(addr) == ifindex
+            && rtnl_addr_get_family(addr) == AF_INET);
+}
+
+static int
+addr_build_delete(struct nl_object *obj, struct nl_msg **msgp)
+{
+    return rtnl_addr_build_delete_request((struct rtnl_addr *) obj, 0, msgp);
+}
+
+static int
+kern_addr_flush(struct netdev *nd, const char *dev, const char *op)
+{
+    /* EADDRNOTAVAIL: a secondary that went with its primary. */
+    static const struct kern_flush f = {
+        false, addr_matches, addr_build_delete, EADDRNOTAVAIL
+    };
+
+    (void) op;
+    return kern_flush(netdev_netlink_cast(nd), dev, &f);
 }
 
 static struct nl_addr *
@@ -749,52 +782,33 @@ kern_route_uses(struct rtnl_route *route, int ifindex)
     return false;
 }
 
+static bool
+route_matches(struct nl_object *obj, int ifindex)
+{
+    struct rtnl_route *route = (struct rtnl_route *) obj;
+
+    return (rtnl_route_get_family(route) == AF_INET
+            && rtnl_route_get_table(route) == RT_TABLE_MAIN
+            && rtnl_route_get_protocol(route) != RTPROT_KERNEL
+            && kern_route_uses(route, ifindex));
+}
+
+static int
+route_build_delete(struct nl_object *obj, struct nl_msg **msgp)
+{
+    return rtnl_route_build_del_request((struct rtnl_route *) obj, 0, msgp);
+}
+
 static int
 kern_route_flush(struct netdev *nd, const char *dev, const char *op)
 {
-    struct netdev_netlink *nl = netdev_netlink_cast(nd);
-    struct nl_cache *cache;
-    struct nl_object *obj;
-    int ifindex;
-    int err;
+    /* ESRCH: a route that is gone already. */
+    static const struct kern_flush f = {
+        true, route_matches, route_build_delete, ESRCH
+    };
 
     (void) op;
-    err = kern_get_ifindex(nl, dev, &ifindex);
-    if (err) {
-        return err;
-    }
-    err = kern_dump(nl, true, &cache);
-    if (err) {
-        return err;
-    }
-    for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
-        struct rtnl_route *route = (struct rtnl_route *) obj;
-        struct nl_msg *msg;
-
-        if (rtnl_route_get_family(route) != AF_INET
-            || rtnl_route_get_table(route) != RT_TABLE_MAIN
-            || rtnl_route_get_protocol(route) == RTPROT_KERNEL
-            || !kern_route_uses(route, ifindex)) {
-            continue;
-        }
-        err = rtnl_route_build_del_request(route, 0, &msg);
-        if (err < 0) {
-            kern_reset(nl);
-            err = kern_failed(nl, err);
-            break;
-        }
-        err = kern_transact(nl, msg, NULL);
-        nlmsg_free(msg);
-        if (err == -ESRCH) {
-            /* Gone already. */
-            kern_reset(nl);
-            err = 0;
-        } else if (err) {
-            break;
-        }
-    }
-    nl_cache_free(cache);
-    return err;
+    return kern_flush(netdev_netlink_cast(nd), dev, &f);
 }
 
 static int
