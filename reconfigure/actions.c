@@ -45,7 +45,7 @@ struct ifr_run {
     const struct ifr_args *args;
     const char *root;                   /* root prefix, "" for none */
     struct ifr_config conf;
-    enum ifr_backend backend;
+    const struct backend_class *backend;
     struct dbcache *db;
     bool from_xapi;                     /* model read from XAPI: save it */
     const struct dbc_pif *pif;          /* the PIF acted on */
@@ -526,6 +526,22 @@ print_files(const struct cfgfile *file)
 
 /* Actions. */
 
+/* The start of up and down: the backend's checks and the log lines. */
+static int
+begin_action(struct ifr_run *r, struct ifr_env *env, const char *action,
+             const char *ipdev)
+{
+    int error;
+
+    env_init(r, env);
+    error = r->backend->check_pif(env, r->pif, r->diag);
+    if (!error) {
+        LOG_INFO("Configured for %s datapath", r->backend->name);
+        LOG_INFO("action_%s: %s", action, ipdev);
+    }
+    return error;
+}
+
 static int
 action_up(struct ifr_run *r)
 {
@@ -534,23 +550,18 @@ action_up(struct ifr_run *r)
     struct ifr_env env;
     struct cfgfile *file = NULL;
     char *ipdev = dbc_pif_ipdev_name(r->db, r->pif);
-    bool bridge = r->backend == IFR_BACKEND_BRIDGE;
     bool applied = false;
     int error;
 
     backend_plan_init(&bp);
-    env_init(r, &env);
-    error = (bridge ? bridge_check_pif(&env, r->pif, r->diag)
-             : vswitch_check_pif(&env, r->pif, r->diag));
+    error = begin_action(r, &env, "up", ipdev);
     if (error) {
         goto out;
     }
-    LOG_INFO("Configured for %s datapath", bridge ? "Bridge" : "Vswitch");
-    LOG_INFO("action_up: %s", ipdev);
 
-    error = ifcfg_ipdev(&ctx, r->pif, bridge ? IFCFG_BRIDGE : IFCFG_VSWITCH,
+    error = ifcfg_ipdev(&ctx, r->pif, r->backend->ifcfg_backend,
                         r->management, &file, r->diag);
-    if (!error && bridge) {
+    if (!error && r->backend->datapath_files) {
         /* preconfigure: the datapath's files, applied with the ipdev's. */
         struct cfgfile *datapath;
 
@@ -560,8 +571,7 @@ action_up(struct ifr_run *r)
         }
     }
     if (!error) {
-        error = (bridge ? bridge_plan_up(&env, r->pif, &bp, r->diag)
-                 : vswitch_plan_up(&env, r->pif, &bp, r->diag));
+        error = r->backend->plan_up(&env, r->pif, &bp, r->diag);
     }
     if (!error) {
         report_cannot(&env);
@@ -631,30 +641,22 @@ static int
 action_down(struct ifr_run *r)
 {
     char *ipdev = dbc_pif_ipdev_name(r->db, r->pif);
-    bool bridge = r->backend == IFR_BACKEND_BRIDGE;
     struct ifr_env env;
     struct plan p;
     int error;
 
     plan_init(&p);
-    env_init(r, &env);
-    error = (bridge ? bridge_check_pif(&env, r->pif, r->diag)
-             : vswitch_check_pif(&env, r->pif, r->diag));
-    if (error) {
-        goto out;
-    }
-    LOG_INFO("Configured for %s datapath", bridge ? "Bridge" : "Vswitch");
-    LOG_INFO("action_down: %s", ipdev);
-    error = ifr_ipdev_down(&r->exec, ipdev, r->diag);
+    error = begin_action(r, &env, "down", ipdev);
     if (!error) {
-        error = (bridge ? bridge_plan_down(&env, r->pif, &p, r->diag)
-                 : vswitch_plan_down(&env, r->pif, &p, r->diag));
+        error = ifr_ipdev_down(&r->exec, ipdev, r->diag);
+    }
+    if (!error) {
+        error = r->backend->plan_down(&env, r->pif, &p, r->diag);
     }
     if (!error) {
         report_cannot(&env);
         error = plan_execute(&p, &r->exec, r->diag);
     }
-out:
     plan_clear(&p);
     env_clear(&env);
     g_free(ipdev);
@@ -670,10 +672,10 @@ action_rewrite(struct ifr_run *r)
 
     /* With the bridge backend, as in the original, rewrite only saves the
      * cache. */
-    if (r->backend == IFR_BACKEND_VSWITCH) {
+    if (r->backend->plan_rewrite) {
         plan_init(&p);
         env_init(r, &env);
-        error = vswitch_plan_rewrite(&env, &p, r->diag);
+        error = r->backend->plan_rewrite(&env, &p, r->diag);
         if (!error) {
             error = plan_execute(&p, &r->exec, r->diag);
         }
@@ -799,6 +801,7 @@ is_pvs_device(const struct ifr_run *r, const struct dbc_pif *pif)
 int
 ifr_main(const struct ifr_args *args)
 {
+    enum ifr_backend backend;
     struct ifr_run r;
     int lock_fd = -1;
     int status = 1;
@@ -844,7 +847,9 @@ ifr_main(const struct ifr_args *args)
     r.management = (args->management && !args->force && r.pif
                     ? r.pif : dbc_management_pif(r.db));
 
-    error = ifr_read_backend(r.root, &r.backend, r.diag);
+    error = ifr_read_backend(r.root, &backend, r.diag);
+    r.backend = (backend == IFR_BACKEND_BRIDGE
+                 ? &bridge_backend : &vswitch_backend);
     if (!error && args->action != IFR_REWRITE) {
         /* A dry run looks at links too (read-only). */
         error = netdev_open_netlink(&r.exec.netdev, r.diag);

@@ -51,27 +51,31 @@ struct backend_plan {
 void backend_plan_init(struct backend_plan *);
 void backend_plan_clear(struct backend_plan *);
 
-/* The Open vSwitch backend (vswitch.c).  Each returns 0 or a negative errno
- * value with messages in 'diag'. */
-int vswitch_check_pif(const struct ifr_env *, const struct dbc_pif *,
-                      struct diag *);
-int vswitch_plan_up(const struct ifr_env *, const struct dbc_pif *,
-                    struct backend_plan *, struct diag *);
-int vswitch_plan_down(const struct ifr_env *, const struct dbc_pif *,
-                      struct plan *, struct diag *);
-int vswitch_plan_rewrite(const struct ifr_env *, struct plan *,
-                         struct diag *);
+/* A datapath backend: the Open vSwitch one (vswitch.c) or the Linux-bridge
+ * one (bridge.c).  Each function returns 0 or a negative errno value with
+ * messages in 'diag'. */
+struct backend_class {
+    const char *name;           /* "Vswitch", "Bridge": for the log. */
+    int ifcfg_backend;          /* enum ifcfg_backend of its ifcfg files */
+    bool datapath_files;        /* It writes datapath ifcfg files too. */
 
-/* The Linux-bridge backend (bridge.c), with the same conventions.  What
- * this kernel cannot create (bonds, VLANs), and bond modes the Linux
- * bonding driver does not have, fail the plan before anything is changed,
- * unless env->cannot is set. */
-int bridge_check_pif(const struct ifr_env *, const struct dbc_pif *,
+    /* Can it handle 'pif' at all (tunnels, bridgeless PIFs)? */
+    int (*check_pif)(const struct ifr_env *, const struct dbc_pif *,
                      struct diag *);
-int bridge_plan_up(const struct ifr_env *, const struct dbc_pif *,
+    int (*plan_up)(const struct ifr_env *, const struct dbc_pif *,
                    struct backend_plan *, struct diag *);
-int bridge_plan_down(const struct ifr_env *, const struct dbc_pif *,
+    int (*plan_down)(const struct ifr_env *, const struct dbc_pif *,
                      struct plan *, struct diag *);
+    /* What "rewrite" does besides saving the cache; NULL: nothing. */
+    int (*plan_rewrite)(const struct ifr_env *, struct plan *,
+                        struct diag *);
+};
+
+/* The Linux-bridge backend: what this kernel cannot create (bonds,
+ * VLANs), and bond modes the Linux bonding driver does not have, fail the
+ * plan before anything is changed, unless env->cannot is set. */
+extern const struct backend_class vswitch_backend;
+extern const struct backend_class bridge_backend;
 
 /* Formats a list of names the way the original's logs did (Python's
  * repr of a list): ['eth0', 'eth1'].  Returns a new string.  The second

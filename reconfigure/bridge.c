@@ -377,7 +377,7 @@ out:
     return error;
 }
 
-int
+static int
 bridge_check_pif(const struct ifr_env *env, const struct dbc_pif *pif,
                  struct diag *diag)
 {
@@ -400,7 +400,7 @@ backend_plan_move(struct backend_plan *to, struct backend_plan *from)
     plan_move(&to->post, &from->post);
 }
 
-int
+static int
 bridge_plan_up(const struct ifr_env *env, const struct dbc_pif *pif,
                struct backend_plan *bp, struct diag *diag)
 {
@@ -477,7 +477,7 @@ out:
     return error;
 }
 
-int
+static int
 bridge_plan_down(const struct ifr_env *env, const struct dbc_pif *pif,
                  struct plan *p, struct diag *diag)
 {
@@ -495,3 +495,8 @@ bridge_plan_down(const struct ifr_env *env, const struct dbc_pif *pif,
     plan_clear(&new);
     return error;
 }
+
+const struct backend_class bridge_backend = {
+    "Bridge", IFCFG_BRIDGE, true,
+    bridge_check_pif, bridge_plan_up, bridge_plan_down, NULL,
+};

@@ -529,7 +529,7 @@ out:
     return error;
 }
 
-int
+static int
 vswitch_check_pif(const struct ifr_env *env, const struct dbc_pif *pif,
                   struct diag *diag)
 {
@@ -548,7 +548,7 @@ vswitch_check_pif(const struct ifr_env *env, const struct dbc_pif *pif,
     return error;
 }
 
-int
+static int
 vswitch_plan_up(const struct ifr_env *env, const struct dbc_pif *pif,
                 struct backend_plan *bp, struct diag *diag)
 {
@@ -644,7 +644,7 @@ out:
     return error;
 }
 
-int
+static int
 vswitch_plan_down(const struct ifr_env *env, const struct dbc_pif *pif,
                   struct plan *p, struct diag *diag)
 {
@@ -744,7 +744,7 @@ out:
     return error;
 }
 
-int
+static int
 vswitch_plan_rewrite(const struct ifr_env *env, struct plan *p,
                      struct diag *diag)
 {
@@ -768,3 +768,8 @@ vswitch_plan_rewrite(const struct ifr_env *env, struct plan *p,
     vsctl_txn_finish(txn, p);
     return 0;
 }
+
+const struct backend_class vswitch_backend = {
+    "Vswitch", IFCFG_VSWITCH, false,
+    vswitch_check_pif, vswitch_plan_up, vswitch_plan_down, vswitch_plan_rewrite,
+};
