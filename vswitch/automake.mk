@@ -1,0 +1,15 @@
+# vswitch/ -- the bundled switch: the OVSDB protocol (RFC 7047) and its
+# configuration database, the control CLI, the switching daemon.  Each
+# part's sources and tests are listed in its own fragment below; they build
+# into one library, vswitch/libovsdb.a.
+noinst_LIBRARIES += vswitch/libovsdb.a
+vswitch_libovsdb_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vswitch \
+	$(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
+vswitch_libovsdb_a_SOURCES =
+OVSDB_LIBS = vswitch/libovsdb.a lib/libutil.a $(JANSSON_LIBS) \
+	$(OPENSSL_LIBS) $(GLIB_LIBS)
+OVSDB_TEST_CPPFLAGS = $(vswitch_libovsdb_a_CPPFLAGS) -I$(top_srcdir)/tests
+
+include vswitch/ovsdb.mk
+include vswitch/jsonrpc.mk
+include vswitch/storage.mk

@@ -1,0 +1,1 @@
+# vswitch/jsonrpc.mk -- see vswitch/automake.mk.

@@ -1,0 +1,1 @@
+# vswitch/storage.mk -- see vswitch/automake.mk.
