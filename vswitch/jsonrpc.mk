@@ -1,1 +1,58 @@
 # vswitch/jsonrpc.mk -- see vswitch/automake.mk.
+#
+# The transport -- streams over Unix sockets, TCP and SSL, active and
+# passive, behind a small vtable (stream-provider.h) -- and JSON-RPC 1.0:
+# messages, the incremental parser, connections and reconnecting sessions.
+vswitch_libovsdb_a_SOURCES += \
+	vswitch/jsonrpc.c vswitch/jsonrpc.h \
+	vswitch/stream.c vswitch/stream.h vswitch/stream-provider.h \
+	vswitch/stream-ssl.c
+
+# Unit tests: messages, the parser, connections over socketpairs, punix:
+# and ptcp: listeners, sessions on a fake clock.
+check_PROGRAMS += tests/test-jsonrpc
+tests_test_jsonrpc_CPPFLAGS = $(OVSDB_TEST_CPPFLAGS)
+tests_test_jsonrpc_SOURCES = tests/test-jsonrpc.c
+tests_test_jsonrpc_LDADD = $(OVSDB_LIBS)
+TESTS += tests/test-jsonrpc
+
+# Streams end to end (unix, tcp, ssl with verification and CA bootstrap)
+# with tests/test-stream, and against stock ovsdb-client and ovsdb-server.
+check_PROGRAMS += tests/test-stream
+tests_test_stream_CPPFLAGS = $(OVSDB_TEST_CPPFLAGS)
+tests_test_stream_SOURCES = tests/test-stream.c
+tests_test_stream_LDADD = $(OVSDB_LIBS)
+TESTS += tests/stream-ssl.sh
+EXTRA_DIST += tests/stream-ssl.sh
+
+# The framing's fuzz target, its corpus replayed as tests/fuzz-reader.sh
+# does; tests/fuzz/run-fuzzer.sh jsonrpc SECONDS fuzzes it.  List new seeds
+# in FUZZ_JSONRPC_CORPUS.
+check_PROGRAMS += tests/fuzz-jsonrpc-replay
+tests_fuzz_jsonrpc_replay_CPPFLAGS = $(OVSDB_TEST_CPPFLAGS)
+tests_fuzz_jsonrpc_replay_SOURCES = tests/fuzz-replay.c tests/fuzz-jsonrpc.c
+tests_fuzz_jsonrpc_replay_LDADD = $(OVSDB_LIBS)
+TESTS += tests/fuzz-jsonrpc.sh
+FUZZ_JSONRPC_CORPUS = \
+	tests/fuzz/jsonrpc/hostile-deep-nesting.json \
+	tests/fuzz/jsonrpc/hostile-deep-objects.json \
+	tests/fuzz/jsonrpc/hostile-duplicate-key.json \
+	tests/fuzz/jsonrpc/hostile-escape-at-end.json \
+	tests/fuzz/jsonrpc/hostile-http.txt \
+	tests/fuzz/jsonrpc/hostile-huge-numbers.json \
+	tests/fuzz/jsonrpc/hostile-invalid-utf8.json \
+	tests/fuzz/jsonrpc/hostile-mismatched.json \
+	tests/fuzz/jsonrpc/hostile-params-not-array.json \
+	tests/fuzz/jsonrpc/hostile-tls-hello.bin \
+	tests/fuzz/jsonrpc/hostile-truncated.json \
+	tests/fuzz/jsonrpc/split-message-then-partial.json \
+	tests/fuzz/jsonrpc/valid-concatenated.json \
+	tests/fuzz/jsonrpc/valid-echo-pair.json \
+	tests/fuzz/jsonrpc/valid-error.json \
+	tests/fuzz/jsonrpc/valid-escapes.json \
+	tests/fuzz/jsonrpc/valid-notification.json \
+	tests/fuzz/jsonrpc/valid-reply.json \
+	tests/fuzz/jsonrpc/valid-request-monitor.json \
+	tests/fuzz/jsonrpc/valid-request-transact.json
+EXTRA_DIST += tests/fuzz-jsonrpc.sh tests/fuzz/jsonrpc.dict \
+	$(FUZZ_JSONRPC_CORPUS)

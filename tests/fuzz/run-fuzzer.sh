@@ -5,9 +5,11 @@
 #
 # TARGET names a fuzz target: tests/fuzz-TARGET.c, its seeds in
 # tests/fuzz/TARGET/ and, if present, a dictionary tests/fuzz/TARGET.dict
-# ("reader": the cache reader).  This is not part of make: it compiles the
-# target and the libraries it needs (libdbcache and libutil, as listed in
-# their automake.mk) straight from the source tree with clang,
+# ("reader": the cache reader; "jsonrpc": the JSON-RPC framing).  This is
+# not part of make: it compiles the target and the libraries it needs
+# (libdbcache, or for "jsonrpc" the transport's part of libovsdb as listed
+# in vswitch/jsonrpc.mk, and libutil, as listed in their automake.mk)
+# straight from the source tree with clang,
 #
 #   clang -g -O1 -fsanitize=fuzzer,address,undefined
 #
@@ -64,20 +66,34 @@ else
     cp "$workdir/conf/config.h" "$workdir/obj/config.h"
 fi
 
-# The .c files of a `NAME_SOURCES = ...` variable of an automake.mk.
+# The .c files of a `NAME_SOURCES = ...` (or `+= ...`) variable of an
+# automake.mk.
 sources_of() {
-    sed -n "/^$2 *=/,/[^\\\\]\$/p" "$srcdir/$1" | tr -s ' \t\\' '\n' |
+    sed -n "/^$2 *[+]*=/,/[^\\\\]\$/p" "$srcdir/$1" | tr -s ' \t\\' '\n' |
         grep '\.c$'
 }
 
-pkgs="libxml-2.0 glib-2.0 openssl"
+# What the target links besides libutil.
+case $target in
+    jsonrpc)
+        lib_sources=$(sources_of vswitch/jsonrpc.mk vswitch_libovsdb_a_SOURCES)
+        pkgs="glib-2.0 openssl jansson"
+        lib_dir=vswitch
+        ;;
+    *)
+        lib_sources=$(sources_of dbcache/automake.mk \
+                      dbcache_libdbcache_a_SOURCES)
+        pkgs="libxml-2.0 glib-2.0 openssl"
+        lib_dir=dbcache
+        ;;
+esac
 cflags="-g -O1 -fno-omit-frame-pointer $(pkg-config --cflags $pkgs)"
-cflags="$cflags -I$workdir/obj -I$srcdir -I$srcdir/lib -I$srcdir/dbcache"
+cflags="$cflags -I$workdir/obj -I$srcdir -I$srcdir/lib -I$srcdir/$lib_dir"
 san=address,undefined
 
 echo "== building $workdir/fuzz-$target"
 rm -f "$workdir"/obj/*.o "$workdir/obj/libdeps.a"
-for f in $(sources_of dbcache/automake.mk dbcache_libdbcache_a_SOURCES) \
+for f in $lib_sources \
          $(sources_of lib/automake.mk lib_libutil_a_SOURCES); do
     o=$workdir/obj/$(echo "$f" | tr / _ | sed 's/\.c$/.o/')
     $CC $cflags -fsanitize=fuzzer-no-link,$san -c "$srcdir/$f" -o "$o"

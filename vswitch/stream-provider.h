@@ -1,0 +1,61 @@
+/* stream-provider.h -- the vtables behind stream.h, for the files that
+ * implement a kind of stream: stream.c (unix:, tcp:, and descriptors
+ * given by the caller) and stream-ssl.c (ssl:, pssl:).  Nothing outside
+ * those files should include this.
+ *
+ * Every stream and listener has a socket descriptor.  stream.c makes the
+ * sockets (connect, bind, listen, accept) for every kind; a class turns a
+ * socket into a stream and moves bytes over it. */
+#ifndef VSWITCH_STREAM_PROVIDER_H
+#define VSWITCH_STREAM_PROVIDER_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "stream.h"
+
+struct diag;
+
+/* An active stream.  A class embeds this as its first member. */
+struct stream {
+    const struct stream_class *class;
+    char *name;                 /* Owned. */
+    int fd;                     /* Owned, non-blocking. */
+};
+
+/* How to move bytes over a connected socket.  Every function follows the
+ * contract of the stream.h function of the same name. */
+struct stream_class {
+    const char *prefix;         /* "unix", "tcp", "ssl" or "fd". */
+
+    /* Wraps 'fd' (owned by the new stream, whatever happens) in a stream
+     * named 'name' (copied).  'connecting' is true if a non-blocking TCP
+     * connect is still in progress on 'fd'; 'server' is true for a stream
+     * accepted by a listener.  Returns 0 or a negative errno value. */
+    int (*create)(int fd, const char *name, bool connecting, bool server,
+                  struct stream **streamp, struct diag *);
+    void (*close)(struct stream *);
+    int (*connect)(struct stream *, struct diag *);
+    int (*recv)(struct stream *, void *, size_t, struct diag *);
+    int (*send)(struct stream *, const void *, size_t, struct diag *);
+    void (*wait)(const struct stream *, int want, short *events,
+                 int *timeout_ms);
+};
+
+/* Checks the connection progress of a socket on which a non-blocking
+ * connect() was started, without blocking: 0 if connected, -EAGAIN if
+ * still in progress, else the connect error.  In stream.c. */
+int stream_check_connect(int fd);
+
+/* Lowers '*timeout_ms' (negative: infinite) to 'ms'.  In stream.c. */
+void stream_lower_timeout(int *timeout_ms, int ms);
+
+/* The SSL class, in stream-ssl.c. */
+extern const struct stream_class ssl_stream_class;
+
+/* Checks that the SSL configuration can serve a server (pssl:) or a client
+ * (ssl:) now: 0 or -ENOPROTOOPT with the reason in 'diag'.  In
+ * stream-ssl.c. */
+int stream_ssl_check_config(bool server, struct diag *);
+
+#endif /* vswitch/stream-provider.h */
