@@ -115,3 +115,8 @@ TESTS += tests/ifr-options.sh
 EXTRA_DIST += tests/ifr-options.sh
 TESTS += tests/ifr-ovs-scenarios.sh
 EXTRA_DIST += tests/ifr-ovs-scenarios.sh
+
+# The Open_vSwitch schema
+TESTS += tests/schema-ovs.sh
+EXTRA_DIST += tests/schema-ovs.sh tests/vsctl-script.sh vswitch/vswitch.ovsschema
+pkgdata_DATA = vswitch/vswitch.ovsschema
