@@ -13,3 +13,5 @@ OVSDB_TEST_CPPFLAGS = $(vswitch_libovsdb_a_CPPFLAGS) -I$(top_srcdir)/tests
 include vswitch/ovsdb.mk
 include vswitch/jsonrpc.mk
 include vswitch/storage.mk
+include vswitch/server.mk
+include vswitch/vsctl.mk

@@ -1,0 +1,16 @@
+# vswitch/server.mk -- see vswitch/automake.mk.
+#
+# The configuration database server, `vsdb-server`: the OVSDB protocol
+# (RFC 7047) over punix:/ptcp:/pssl: listeners, on a database kept in an
+# ovsdb-log file; and its interoperability test with stock Open vSwitch.
+sbin_PROGRAMS += vswitch/vsdb-server
+vswitch_vsdb_server_CPPFLAGS = $(vswitch_libovsdb_a_CPPFLAGS) \
+	-DPKGDATADIR=\"$(pkgdatadir)\" -DLOCALSTATEDIR=\"$(localstatedir)\" \
+	-DRUNSTATEDIR=\"/run/xsvswitch\"
+vswitch_vsdb_server_SOURCES = vswitch/vsdb-server.c
+vswitch_vsdb_server_LDADD = $(OVSDB_LIBS)
+
+# Stock ovs-vsctl and ovsdb-client against vsdb-server, compared with a
+# stock ovsdb-server; persistence across restarts and SIGKILL.
+TESTS += tests/vsdb-server-ovs.sh
+EXTRA_DIST += tests/vsdb-server-ovs.sh

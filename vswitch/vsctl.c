@@ -1,0 +1,3479 @@
+/* vsctl.c -- the control CLI of the bundled switch, with ovs-vsctl's
+ * syntax and semantics (see vsctl(8)).
+ *
+ * One run: connect to the database server (stream.h, jsonrpc.h), fetch the
+ * schema, read every table with one "transact" of selects into an
+ * in-memory view, run the commands (chained with "--") against the view,
+ * then send ONE "transact" holding what changed: "wait" operations on the
+ * _version of every row it changed (so that a concurrent change makes the
+ * server refuse with "timed out", and the whole run starts again, as
+ * ovs-vsctl's IDL does), inserts, updates, and deletes of rows of root
+ * tables (rows of other tables are left to the server's garbage
+ * collection, as the IDL does).  Values on the command line and in the
+ * output use the string syntax of vsctl-data.c.  Unless --no-wait, it
+ * increments Open_vSwitch.next_cfg and then waits until cur_cfg reaches
+ * it (polling), as ovs-vsctl waits for ovs-vswitchd. */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "jsonrpc.h"
+#include "ovsdb-data.h"
+#include "ovsdb-schema.h"
+#include "stream.h"
+#include "util.h"
+#include "vsctl-data.h"
+
+/* ---------------------------------------------------------------------
+ * Errors: command handlers return 0 or a negative errno value and leave
+ * the message (without the program name) in 'error_msg'. */
+static char *error_msg;
+
+static int PRINTF_FORMAT(1, 2)
+fail(const char *fmt, ...)
+{
+    va_list args;
+
+    g_free(error_msg);
+    va_start(args, fmt);
+    error_msg = g_strdup_vprintf(fmt, args);
+    va_end(args);
+    return -EINVAL;
+}
+
+static int
+fail_take(char *msg)
+{
+    g_free(error_msg);
+    error_msg = msg;
+    return -EINVAL;
+}
+
+static void NO_RETURN PRINTF_FORMAT(1, 2)
+fatal(const char *fmt, ...)
+{
+    va_list args;
+
+    fprintf(stderr, "%s: ", program_name());
+    va_start(args, fmt);
+    vfprintf(stderr, fmt, args);
+    va_end(args);
+    fputc('\n', stderr);
+    exit(EXIT_FAILURE);
+}
+
+/* A log line in Open vSwitch's format, which scripts around ovs-vsctl
+ * recognise. */
+static void
+log_warn(const char *module, const char *msg)
+{
+    char stamp[64];
+    time_t now = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(stderr, "%s|00001|%s|WARN|%s\n", stamp, module, msg);
+}
+
+/* ---------------------------------------------------------------------
+ * The view: every row of every table, as read, and as changed. */
+struct vrow {
+    const struct ovsdb_table_schema *ts;
+    struct ovsdb_uuid uuid;
+    struct ovsdb_datum *old;    /* As read; NULL for an inserted row. */
+    struct ovsdb_datum *cur;    /* Current value of each column. */
+    char *uuid_name;            /* Inserted rows: the txn's uuid-name. */
+    size_t insert_op;           /* Inserted rows: index of the op. */
+    bool deleted;
+};
+
+struct symbol {
+    struct ovsdb_uuid uuid;
+    bool created;               /* Defined by create --id or get --id. */
+    bool referenced;
+};
+
+struct view {
+    struct ovsdb_schema *schema;
+    GPtrArray **rows;           /* Per table: struct vrow *. */
+    GHashTable *by_uuid;        /* struct ovsdb_uuid * -> struct vrow *. */
+    GHashTable *symbols;        /* "@name" -> struct symbol *. */
+    unsigned int n_inserted;
+};
+
+static struct view *view;
+
+static void
+vrow_free(struct vrow *row)
+{
+    for (size_t i = 0; i < row->ts->n_columns; i++) {
+        const struct ovsdb_type *t = &row->ts->columns[i]->type;
+
+        if (row->old) {
+            ovsdb_datum_destroy(&row->old[i], t);
+        }
+        ovsdb_datum_destroy(&row->cur[i], t);
+    }
+    g_free(row->old);
+    g_free(row->cur);
+    g_free(row->uuid_name);
+    g_free(row);
+}
+
+static void
+view_free(struct view *v)
+{
+    if (!v) {
+        return;
+    }
+    for (size_t t = 0; t < v->schema->n_tables; t++) {
+        g_ptr_array_free(v->rows[t], TRUE);
+    }
+    g_free(v->rows);
+    g_hash_table_destroy(v->by_uuid);
+    g_hash_table_destroy(v->symbols);
+    g_free(v);
+}
+
+static struct view *
+view_create(struct ovsdb_schema *schema)
+{
+    struct view *v = g_new0(struct view, 1);
+
+    v->schema = schema;
+    v->rows = g_new(GPtrArray *, schema->n_tables);
+    for (size_t t = 0; t < schema->n_tables; t++) {
+        v->rows[t] = g_ptr_array_new_with_free_func(
+            (GDestroyNotify) vrow_free);
+    }
+    v->by_uuid = g_hash_table_new(ovsdb_uuid_ghash, ovsdb_uuid_gequal);
+    v->symbols = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                       g_free);
+    return v;
+}
+
+static const struct ovsdb_table_schema *
+table_get(const char *name)
+{
+    return ovsdb_schema_get_table(view->schema, name);
+}
+
+static const struct ovsdb_column *
+column_get(const struct ovsdb_table_schema *ts, const char *name)
+{
+    return ovsdb_table_schema_get_column(ts, name);
+}
+
+static GPtrArray *
+table_rows(const char *name)
+{
+    const struct ovsdb_table_schema *ts = table_get(name);
+
+    return ts ? view->rows[ts->index] : NULL;
+}
+
+static struct vrow *
+row_by_uuid(const struct ovsdb_uuid *uuid)
+{
+    struct vrow *row = g_hash_table_lookup(view->by_uuid, uuid);
+
+    return row && !row->deleted ? row : NULL;
+}
+
+/* The datum of column 'name' of 'row' (which must exist). */
+static struct ovsdb_datum *
+datum(struct vrow *row, const char *name)
+{
+    const struct ovsdb_column *c = column_get(row->ts, name);
+
+    g_assert(c);
+    return &row->cur[c->index];
+}
+
+static const struct ovsdb_type *
+ctype(struct vrow *row, const char *name)
+{
+    return &column_get(row->ts, name)->type;
+}
+
+static const char *
+get_str(struct vrow *row, const char *name)
+{
+    const struct ovsdb_column *c = column_get(row->ts, name);
+
+    if (!c || c->type.key.type != OVSDB_TYPE_STRING
+        || !row->cur[c->index].n) {
+        return NULL;
+    }
+    return row->cur[c->index].keys[0].string;
+}
+
+static bool
+get_int(struct vrow *row, const char *name, int64_t *value)
+{
+    const struct ovsdb_column *c = column_get(row->ts, name);
+
+    if (!c || c->type.key.type != OVSDB_TYPE_INTEGER
+        || !row->cur[c->index].n) {
+        return false;
+    }
+    *value = row->cur[c->index].keys[0].integer;
+    return true;
+}
+
+static bool
+get_bool(struct vrow *row, const char *name)
+{
+    const struct ovsdb_column *c = column_get(row->ts, name);
+
+    return (c && c->type.key.type == OVSDB_TYPE_BOOLEAN
+            && row->cur[c->index].n && row->cur[c->index].keys[0].boolean);
+}
+
+/* Replaces the value of a column with 'd' (stolen). */
+static void
+set_datum(struct vrow *row, const char *name, struct ovsdb_datum *d)
+{
+    struct ovsdb_datum *old = datum(row, name);
+
+    ovsdb_datum_destroy(old, ctype(row, name));
+    *old = *d;
+}
+
+static void
+set_atom(struct vrow *row, const char *name, const union ovsdb_atom *atom)
+{
+    const struct ovsdb_type *t = ctype(row, name);
+    struct ovsdb_datum d;
+
+    if (atom) {
+        ovsdb_datum_init_atom(&d, atom, t->key.type);
+    } else {
+        ovsdb_datum_init_empty(&d);
+    }
+    set_datum(row, name, &d);
+}
+
+static void
+set_str(struct vrow *row, const char *name, const char *s)
+{
+    union ovsdb_atom a;
+
+    if (!s) {
+        set_atom(row, name, NULL);
+        return;
+    }
+    a.string = (char *) s;
+    set_atom(row, name, &a);
+}
+
+static void
+set_int(struct vrow *row, const char *name, int64_t v)
+{
+    union ovsdb_atom a = { .integer = v };
+
+    set_atom(row, name, &a);
+}
+
+static void
+set_bool(struct vrow *row, const char *name, bool v)
+{
+    union ovsdb_atom a = { .boolean = v };
+
+    set_atom(row, name, &a);
+}
+
+/* Adds (or removes) the reference to 'target' in a set column. */
+static void
+ref_add(struct vrow *row, const char *name, struct vrow *target)
+{
+    const struct ovsdb_type *t = ctype(row, name);
+    union ovsdb_atom a = { .uuid = target->uuid };
+    struct ovsdb_datum d;
+
+    ovsdb_datum_init_atom(&d, &a, OVSDB_TYPE_UUID);
+    ovsdb_datum_union(datum(row, name), &d, t);
+    ovsdb_datum_destroy(&d, t);
+}
+
+static void
+ref_remove(struct vrow *row, const char *name, struct vrow *target)
+{
+    const struct ovsdb_type *t = ctype(row, name);
+    union ovsdb_atom a = { .uuid = target->uuid };
+    struct ovsdb_datum d;
+
+    ovsdb_datum_init_atom(&d, &a, OVSDB_TYPE_UUID);
+    ovsdb_datum_subtract(datum(row, name), t, &d, t);
+    ovsdb_datum_destroy(&d, t);
+}
+
+/* The rows a reference column of 'row' points to, in order. */
+static GPtrArray *
+refs(struct vrow *row, const char *name)
+{
+    const struct ovsdb_datum *d = datum(row, name);
+    GPtrArray *out = g_ptr_array_new();
+
+    for (unsigned int i = 0; i < d->n; i++) {
+        struct vrow *r = row_by_uuid(&d->keys[i].uuid);
+
+        if (r) {
+            g_ptr_array_add(out, r);
+        }
+    }
+    return out;
+}
+
+static struct vrow *
+ref1(struct vrow *row, const char *name)
+{
+    const struct ovsdb_datum *d = datum(row, name);
+
+    return d->n ? row_by_uuid(&d->keys[0].uuid) : NULL;
+}
+
+/* Map helpers for string-to-string maps. */
+static const char *
+map_get(struct vrow *row, const char *name, const char *key)
+{
+    const struct ovsdb_datum *d = datum(row, name);
+    union ovsdb_atom k = { .string = (char *) key };
+    int i = ovsdb_datum_find_key(d, &k, OVSDB_TYPE_STRING);
+
+    return i >= 0 ? d->values[i].string : NULL;
+}
+
+static void
+map_set(struct vrow *row, const char *name, const char *key,
+        const char *value)
+{
+    const struct ovsdb_type *t = ctype(row, name);
+    struct ovsdb_datum *d = datum(row, name);
+    union ovsdb_atom k = { .string = (char *) key };
+    int i = ovsdb_datum_find_key(d, &k, OVSDB_TYPE_STRING);
+
+    if (i >= 0) {
+        ovsdb_datum_remove(d, i, t);
+    }
+    if (value) {
+        struct ovsdb_datum add;
+
+        add.n = 1;
+        add.keys = &k;
+        add.values = (union ovsdb_atom[]) { { .string = (char *) value } };
+        ovsdb_datum_union(d, &add, t);
+    }
+}
+
+static struct vrow *
+row_insert(const struct ovsdb_table_schema *ts)
+{
+    struct vrow *row = g_new0(struct vrow, 1);
+
+    row->ts = ts;
+    ovsdb_uuid_generate(&row->uuid);
+    row->cur = g_new0(struct ovsdb_datum, ts->n_columns);
+    for (size_t i = 0; i < ts->n_columns; i++) {
+        const struct ovsdb_type *t = &ts->columns[i]->type;
+
+        /* Sets start empty (the commands fill those that need one). */
+        if (t->n_max > 1) {
+            ovsdb_datum_init_empty(&row->cur[i]);
+        } else {
+            ovsdb_datum_init_default(&row->cur[i], t);
+        }
+    }
+    row->uuid_name = g_strdup_printf("row%u", view->n_inserted++);
+    g_ptr_array_add(view->rows[ts->index], row);
+    g_hash_table_insert(view->by_uuid, &row->uuid, row);
+    return row;
+}
+
+static struct vrow *
+row_insert_named(const char *table)
+{
+    return row_insert(table_get(table));
+}
+
+static void
+row_delete(struct vrow *row)
+{
+    row->deleted = true;
+}
+
+static GPtrArray *
+live_rows(const char *table)
+{
+    GPtrArray *all = table_rows(table);
+    GPtrArray *out = g_ptr_array_new();
+
+    for (size_t i = 0; all && i < all->len; i++) {
+        struct vrow *r = all->pdata[i];
+
+        if (!r->deleted) {
+            g_ptr_array_add(out, r);
+        }
+    }
+    return out;
+}
+
+static struct vrow *ovs_row;    /* The Open_vSwitch row. */
+
+/* ---------------------------------------------------------------------
+ * Connection and reading. */
+static struct jsonrpc *rpc;
+static const char *db_name = "Open_vSwitch";
+
+static json_t *
+transact(json_t *params)
+{
+    json_t *reply = NULL;
+    json_t *request = jsonrpc_create_request("transact", params, NULL);
+    int error = jsonrpc_transact_block(rpc, request, &reply, -1);
+
+    if (error) {
+        fatal("%s: transaction failed (%s)", jsonrpc_get_name(rpc),
+              jsonrpc_get_error(rpc) ? jsonrpc_get_error(rpc)
+              : g_strerror(-error));
+    }
+    if (jsonrpc_msg_error(reply)) {
+        char *text = json_dumps(jsonrpc_msg_error(reply),
+                                JSON_COMPACT | JSON_SORT_KEYS);
+
+        fatal("transaction error: %s", text);
+    }
+    return reply;
+}
+
+static void
+view_load(struct ovsdb_schema *schema)
+{
+    json_t *params = json_array();
+    json_t *reply, *result;
+
+    view_free(view);
+    view = view_create(schema);
+    json_array_append_new(params, json_string(db_name));
+    for (size_t t = 0; t < schema->n_tables; t++) {
+        json_array_append_new(params,
+                              json_pack("{s:s, s:s, s:[]}", "op", "select",
+                                        "table", schema->tables[t]->name,
+                                        "where"));
+    }
+    reply = transact(params);
+    result = jsonrpc_msg_result(reply);
+    for (size_t t = 0; t < schema->n_tables; t++) {
+        const struct ovsdb_table_schema *ts = schema->tables[t];
+        json_t *rows = json_object_get(json_array_get(result, t), "rows");
+        size_t i;
+        json_t *jrow;
+
+        json_array_foreach(rows, i, jrow) {
+            struct vrow *row = g_new0(struct vrow, 1);
+
+            row->ts = ts;
+            row->cur = g_new0(struct ovsdb_datum, ts->n_columns);
+            row->old = g_new0(struct ovsdb_datum, ts->n_columns);
+            for (size_t c = 0; c < ts->n_columns; c++) {
+                const struct ovsdb_type *type = &ts->columns[c]->type;
+                json_t *j = json_object_get(jrow, ts->columns[c]->name);
+                char *err = NULL;
+
+                if (!j || ovsdb_datum_from_json(&row->cur[c], type, j,
+                                                NULL, &err)) {
+                    g_free(err);
+                    ovsdb_datum_init_default(&row->cur[c], type);
+                }
+                ovsdb_datum_clone(&row->old[c], &row->cur[c], type);
+            }
+            if (row->cur[OVSDB_COL_UUID].n) {
+                row->uuid = row->cur[OVSDB_COL_UUID].keys[0].uuid;
+            }
+            g_ptr_array_add(view->rows[t], row);
+            g_hash_table_insert(view->by_uuid, &row->uuid, row);
+        }
+    }
+    json_decref(reply);
+}
+
+/* ---------------------------------------------------------------------
+ * The bridge/port/interface model of ovs-vsctl, rebuilt from the view. */
+struct vbr {
+    char *name;
+    struct vrow *row;           /* NULL for a fake bridge. */
+    struct vbr *parent;         /* Fake bridges only. */
+    int vlan;
+    GPtrArray *ports;           /* struct vport *. */
+    GPtrArray *children;        /* struct vbr *. */
+};
+
+struct vport {
+    struct vrow *row;
+    struct vbr *br;
+    GPtrArray *ifaces;          /* struct viface *. */
+};
+
+struct viface {
+    struct vrow *row;
+    struct vport *port;
+};
+
+static GHashTable *bridges, *ports, *ifaces;
+
+static void
+vbr_free(struct vbr *b)
+{
+    g_free(b->name);
+    g_ptr_array_free(b->ports, TRUE);
+    g_ptr_array_free(b->children, TRUE);
+    g_free(b);
+}
+
+static void
+vport_free(struct vport *p)
+{
+    g_ptr_array_free(p->ifaces, TRUE);
+    g_free(p);
+}
+
+static bool
+port_is_fake_bridge(struct vrow *port)
+{
+    int64_t tag;
+
+    return (get_bool(port, "fake_bridge") && get_int(port, "tag", &tag)
+            && tag >= 0 && tag <= 4095);
+}
+
+static struct vbr *
+find_vlan_bridge(struct vbr *parent, int vlan)
+{
+    for (size_t i = 0; i < parent->children->len; i++) {
+        struct vbr *c = parent->children->pdata[i];
+
+        if (c->vlan == vlan) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+static struct vbr *
+add_bridge_to_cache(struct vrow *row, const char *name, struct vbr *parent,
+                    int vlan)
+{
+    struct vbr *b = g_new0(struct vbr, 1);
+
+    b->name = g_strdup(name);
+    b->row = row;
+    b->parent = parent;
+    b->vlan = vlan;
+    b->ports = g_ptr_array_new();
+    b->children = g_ptr_array_new();
+    if (parent && !find_vlan_bridge(parent, vlan)) {
+        g_ptr_array_add(parent->children, b);
+    }
+    g_hash_table_insert(bridges, b->name, b);
+    return b;
+}
+
+static void
+cache_populate(void)
+{
+    GHashTable *seen_br = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *seen_port = g_hash_table_new(g_str_hash, g_str_equal);
+    GPtrArray *brs;
+
+    if (bridges) {
+        g_hash_table_destroy(bridges);
+        g_hash_table_destroy(ports);
+        g_hash_table_destroy(ifaces);
+    }
+    bridges = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                    (GDestroyNotify) vbr_free);
+    ports = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                  (GDestroyNotify) vport_free);
+    ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+
+    brs = refs(ovs_row, "bridges");
+    for (size_t i = 0; i < brs->len; i++) {
+        struct vrow *br = brs->pdata[i];
+        const char *name = get_str(br, "name");
+        struct vbr *b = NULL;
+        GPtrArray *ps;
+
+        if (!name || g_hash_table_contains(seen_br, name)) {
+            continue;
+        }
+        g_hash_table_add(seen_br, (char *) name);
+        b = add_bridge_to_cache(br, name, NULL, 0);
+        ps = refs(br, "ports");
+        for (size_t j = 0; j < ps->len; j++) {
+            struct vrow *p = ps->pdata[j];
+            const char *pname = get_str(p, "name");
+            int64_t tag = 0;
+
+            if (!pname || g_hash_table_contains(seen_port, pname)) {
+                continue;
+            }
+            g_hash_table_add(seen_port, (char *) pname);
+            if (port_is_fake_bridge(p)
+                && !g_hash_table_contains(seen_br, pname)) {
+                g_hash_table_add(seen_br, (char *) pname);
+                get_int(p, "tag", &tag);
+                add_bridge_to_cache(NULL, pname, b, tag);
+            }
+        }
+        g_ptr_array_free(ps, TRUE);
+    }
+    g_hash_table_remove_all(seen_br);
+
+    for (size_t i = 0; i < brs->len; i++) {
+        struct vrow *br = brs->pdata[i];
+        const char *name = get_str(br, "name");
+        struct vbr *b = NULL;
+        GPtrArray *ps;
+
+        if (!name || g_hash_table_contains(seen_br, name)) {
+            continue;
+        }
+        g_hash_table_add(seen_br, (char *) name);
+        b = g_hash_table_lookup(bridges, name);
+        ps = refs(br, "ports");
+        for (size_t j = 0; j < ps->len; j++) {
+            struct vrow *p = ps->pdata[j];
+            const char *pname = get_str(p, "name");
+            struct vbr *owner = b;
+            struct vport *vp;
+            GPtrArray *is;
+            int64_t tag;
+
+            if (!pname || g_hash_table_contains(ports, pname)) {
+                continue;
+            }
+            if (port_is_fake_bridge(p)
+                && g_hash_table_contains(seen_br, pname)) {
+                continue;
+            }
+            g_hash_table_add(seen_br, (char *) pname);
+            if (get_int(p, "tag", &tag) && tag >= 0 && tag <= 4095) {
+                struct vbr *vb = find_vlan_bridge(b, tag);
+
+                if (vb) {
+                    owner = vb;
+                }
+            }
+            vp = g_new0(struct vport, 1);
+            vp->row = p;
+            vp->br = owner;
+            vp->ifaces = g_ptr_array_new();
+            g_ptr_array_add(owner->ports, vp);
+            g_hash_table_insert(ports, (char *) pname, vp);
+            is = refs(p, "interfaces");
+            for (size_t k = 0; k < is->len; k++) {
+                struct vrow *ir = is->pdata[k];
+                const char *iname = get_str(ir, "name");
+                struct viface *vi = NULL;
+
+                if (!iname || g_hash_table_contains(ifaces, iname)) {
+                    continue;
+                }
+                vi = g_new0(struct viface, 1);
+                vi->row = ir;
+                vi->port = vp;
+                g_ptr_array_add(vp->ifaces, vi);
+                g_hash_table_insert(ifaces, (char *) iname, vi);
+            }
+            g_ptr_array_free(is, TRUE);
+        }
+        g_ptr_array_free(ps, TRUE);
+    }
+    g_ptr_array_free(brs, TRUE);
+    g_hash_table_destroy(seen_br);
+    g_hash_table_destroy(seen_port);
+}
+
+static int
+find_bridge(const char *name, bool must_exist, struct vbr **brp)
+{
+    struct vbr *b = g_hash_table_lookup(bridges, name);
+
+    *brp = b;
+    if (!b && must_exist) {
+        return fail("no bridge named %s", name);
+    }
+    return 0;
+}
+
+static struct vbr *
+real_bridge(struct vbr *b)
+{
+    return b->parent ? b->parent : b;
+}
+
+static int
+find_port(const char *name, bool must_exist, struct vport **portp)
+{
+    struct vport *p = g_hash_table_lookup(ports, name);
+
+    if (p && !strcmp(name, p->br->name)) {
+        p = NULL;
+    }
+    *portp = p;
+    if (!p && must_exist) {
+        return fail("no port named %s", name);
+    }
+    return 0;
+}
+
+static int
+find_iface(const char *name, bool must_exist, struct viface **ifacep)
+{
+    struct viface *i = g_hash_table_lookup(ifaces, name);
+
+    if (i && !strcmp(name, i->port->br->name)) {
+        i = NULL;
+    }
+    *ifacep = i;
+    if (!i && must_exist) {
+        return fail("no interface named %s", name);
+    }
+    return 0;
+}
+
+static int
+check_conflicts(const char *name, const char *msg)
+{
+    struct vport *p = NULL;
+    struct viface *i = NULL;
+
+    if (g_hash_table_contains(bridges, name)) {
+        return fail("%s because a bridge named %s already exists", msg,
+                    name);
+    }
+    p = g_hash_table_lookup(ports, name);
+    if (p) {
+        return fail("%s because a port named %s already exists on bridge "
+                    "%s", msg, name, p->br->name);
+    }
+    i = g_hash_table_lookup(ifaces, name);
+    if (i) {
+        return fail("%s because an interface named %s already exists on "
+                    "bridge %s", msg, name, i->port->br->name);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Commands. */
+struct cmd {
+    int argc;
+    char **argv;                /* argv[0] is the command name. */
+    GHashTable *options;        /* "--name" -> value ("" if none). */
+    GString *out;
+    struct vrow *created;       /* "create": print its final UUID. */
+};
+
+static bool
+has_opt(const struct cmd *c, const char *name)
+{
+    return g_hash_table_contains(c->options, name);
+}
+
+static void
+del_iface_row(struct vrow *iface)
+{
+    row_delete(iface);
+}
+
+static void
+del_port(struct vport *p)
+{
+    struct vbr *rb = real_bridge(p->br);
+
+    for (size_t i = 0; i < p->ifaces->len; i++) {
+        del_iface_row(((struct viface *) p->ifaces->pdata[i])->row);
+    }
+    ref_remove(rb->row, "ports", p->row);
+    row_delete(p->row);
+}
+
+static void
+del_bridge(struct vbr *b)
+{
+    /* Children first (a real bridge's fake bridges). */
+    while (b->children->len) {
+        struct vbr *c = b->children->pdata[0];
+
+        g_ptr_array_remove_index(b->children, 0);
+        del_bridge(c);
+    }
+    for (size_t i = 0; i < b->ports->len; i++) {
+        del_port(b->ports->pdata[i]);
+    }
+    if (b->row) {
+        ref_remove(ovs_row, "bridges", b->row);
+        row_delete(b->row);
+    } else {
+        /* A fake bridge: its own Port on the parent. */
+        GPtrArray *ps = refs(b->parent->row, "ports");
+
+        for (size_t i = 0; i < ps->len; i++) {
+            struct vrow *p = ps->pdata[i];
+            const char *n = get_str(p, "name");
+
+            if (n && !strcmp(n, b->name)) {
+                GPtrArray *is = refs(p, "interfaces");
+
+                for (size_t k = 0; k < is->len; k++) {
+                    del_iface_row(is->pdata[k]);
+                }
+                g_ptr_array_free(is, TRUE);
+                ref_remove(b->parent->row, "ports", p);
+                row_delete(p);
+            }
+        }
+        g_ptr_array_free(ps, TRUE);
+    }
+}
+
+static int
+cmd_init(struct cmd *c)
+{
+    (void) c;
+    return 0;
+}
+
+static int
+cmd_add_br(struct cmd *c)
+{
+    bool may_exist = has_opt(c, "--may-exist");
+    const char *name = c->argv[1];
+    struct vbr *parent = NULL, *b;
+    int vlan = 0;
+    int error;
+
+    if (c->argc == 2) {
+        /* Real bridge. */
+    } else if (c->argc == 4) {
+        char *end;
+        long v = strtol(c->argv[3], &end, 10);
+
+        if (*end || v < 0 || v > 4095) {
+            return fail("%s: vlan must be between 0 and 4095", c->argv[0]);
+        }
+        vlan = v;
+        error = find_bridge(c->argv[2], false, &parent);
+        if (error) {
+            return error;
+        }
+        if (!parent) {
+            return fail("parent bridge %s does not exist", c->argv[2]);
+        }
+    } else {
+        return fail("'%s' command takes exactly 1 or 3 arguments",
+                    c->argv[0]);
+    }
+
+    b = g_hash_table_lookup(bridges, name);
+    if (may_exist && b) {
+        if (!parent) {
+            if (b->parent) {
+                return fail("\"--may-exist add-br %s\" but %s is a VLAN "
+                            "bridge for VLAN %d", name, name, b->vlan);
+            }
+        } else {
+            if (!b->parent) {
+                return fail("\"--may-exist add-br %s %s %d\" but %s is not "
+                            "a VLAN bridge", name, c->argv[2], vlan, name);
+            } else if (b->parent != parent) {
+                return fail("\"--may-exist add-br %s %s %d\" but %s has the "
+                            "wrong parent %s", name, c->argv[2], vlan, name,
+                            b->parent->name);
+            } else if (b->vlan != vlan) {
+                return fail("\"--may-exist add-br %s %s %d\" but %s is a "
+                            "VLAN bridge for the wrong VLAN %d", name,
+                            c->argv[2], vlan, name, b->vlan);
+            }
+        }
+        return 0;
+    }
+    {
+        char *msg = g_strdup_printf("cannot create a bridge named %s", name);
+
+        error = check_conflicts(name, msg);
+        g_free(msg);
+        if (error) {
+            return error;
+        }
+    }
+
+    struct vrow *iface = row_insert_named("Interface");
+    struct vrow *port = row_insert_named("Port");
+
+    set_str(iface, "name", name);
+    set_str(iface, "type", "internal");
+    set_str(port, "name", name);
+    ref_add(port, "interfaces", iface);
+    if (!parent) {
+        struct vrow *br = row_insert_named("Bridge");
+
+        set_str(br, "name", name);
+        ref_add(br, "ports", port);
+        ref_add(ovs_row, "bridges", br);
+    } else {
+        set_bool(port, "fake_bridge", true);
+        set_int(port, "tag", vlan);
+        ref_add(parent->row, "ports", port);
+    }
+    return 0;
+}
+
+static int
+cmd_del_br(struct cmd *c)
+{
+    struct vbr *b = NULL;
+    int error = find_bridge(c->argv[1], !has_opt(c, "--if-exists"), &b);
+
+    if (!error && b) {
+        del_bridge(b);
+    }
+    return error;
+}
+
+static gint
+cmp_str(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static void
+output_sorted(struct cmd *c, GPtrArray *names)
+{
+    g_ptr_array_sort(names, cmp_str);
+    for (size_t i = 0; i < names->len; i++) {
+        g_string_append_printf(c->out, "%s\n", (char *) names->pdata[i]);
+    }
+    g_ptr_array_free(names, TRUE);
+}
+
+static int
+cmd_list_br(struct cmd *c)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    GHashTableIter it;
+    struct vbr *b = NULL;
+    bool real = has_opt(c, "--real"), fake = has_opt(c, "--fake");
+
+    g_hash_table_iter_init(&it, bridges);
+    while (g_hash_table_iter_next(&it, NULL, (gpointer *) &b)) {
+        if ((!real && !fake) || (real && !b->parent)
+            || (fake && b->parent)) {
+            g_ptr_array_add(names, g_strdup(b->name));
+        }
+    }
+    output_sorted(c, names);
+    return 0;
+}
+
+static int
+cmd_br_exists(struct cmd *c)
+{
+    if (!g_hash_table_contains(bridges, c->argv[1])) {
+        exit(2);
+    }
+    return 0;
+}
+
+static int
+cmd_br_to_vlan(struct cmd *c)
+{
+    struct vbr *b = NULL;
+    int error = find_bridge(c->argv[1], true, &b);
+
+    if (!error) {
+        g_string_append_printf(c->out, "%d\n", b->vlan);
+    }
+    return error;
+}
+
+static int
+cmd_br_to_parent(struct cmd *c)
+{
+    struct vbr *b = NULL;
+    int error = find_bridge(c->argv[1], true, &b);
+
+    if (!error) {
+        g_string_append_printf(c->out, "%s\n", real_bridge(b)->name);
+    }
+    return error;
+}
+
+static struct vport *
+fake_bridge_port(struct vbr *b)
+{
+    return g_hash_table_lookup(ports, b->name);
+}
+
+static int
+cmd_br_set_external_id(struct cmd *c)
+{
+    const char *value = c->argc > 3 ? c->argv[3] : NULL;
+    struct vbr *b = NULL;
+    int error = find_bridge(c->argv[1], true, &b);
+
+    if (error) {
+        return error;
+    }
+    if (b->row) {
+        map_set(b->row, "external_ids", c->argv[2], value);
+    } else {
+        char *key = g_strdup_printf("fake-bridge-%s", c->argv[2]);
+        struct vport *p = fake_bridge_port(b);
+
+        if (p) {
+            map_set(p->row, "external_ids", key, value);
+        }
+        g_free(key);
+    }
+    return 0;
+}
+
+static void
+get_external_ids(struct cmd *c, struct vrow *row, const char *prefix,
+                 const char *key)
+{
+    const struct ovsdb_datum *d = datum(row, "external_ids");
+    size_t plen = prefix ? strlen(prefix) : 0;
+
+    if (key) {
+        char *full = g_strdup_printf("%s%s", prefix ? prefix : "", key);
+        const char *v = map_get(row, "external_ids", full);
+
+        if (v) {
+            g_string_append_printf(c->out, "%s\n", v);
+        }
+        g_free(full);
+        return;
+    }
+    for (unsigned int i = 0; i < d->n; i++) {
+        const char *k = d->keys[i].string;
+
+        if (prefix && strncmp(k, prefix, plen)) {
+            continue;
+        }
+        g_string_append_printf(c->out, "%s=%s\n", k + plen,
+                               d->values[i].string);
+    }
+}
+
+static int
+cmd_br_get_external_id(struct cmd *c)
+{
+    const char *key = c->argc > 2 ? c->argv[2] : NULL;
+    struct vbr *b = NULL;
+    int error = find_bridge(c->argv[1], true, &b);
+
+    if (error) {
+        return error;
+    }
+    if (b->row) {
+        get_external_ids(c, b->row, NULL, key);
+    } else {
+        struct vport *p = fake_bridge_port(b);
+
+        if (p) {
+            get_external_ids(c, p->row, "fake-bridge-", key);
+        }
+    }
+    return 0;
+}
+
+static int
+cmd_list_ports(struct cmd *c)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    struct vbr *b = NULL;
+    int error = find_bridge(c->argv[1], true, &b);
+
+    if (error) {
+        g_ptr_array_free(names, TRUE);
+        return error;
+    }
+    for (size_t i = 0; i < b->ports->len; i++) {
+        struct vport *p = b->ports->pdata[i];
+        const char *n = get_str(p->row, "name");
+
+        if (strcmp(n, b->name)) {
+            g_ptr_array_add(names, g_strdup(n));
+        }
+    }
+    output_sorted(c, names);
+    return 0;
+}
+
+static int
+cmd_list_ifaces(struct cmd *c)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    struct vbr *b = NULL;
+    int error = find_bridge(c->argv[1], true, &b);
+
+    if (error) {
+        g_ptr_array_free(names, TRUE);
+        return error;
+    }
+    for (size_t i = 0; i < b->ports->len; i++) {
+        struct vport *p = b->ports->pdata[i];
+
+        for (size_t k = 0; k < p->ifaces->len; k++) {
+            struct viface *vi = p->ifaces->pdata[k];
+            const char *n = get_str(vi->row, "name");
+
+            if (strcmp(n, b->name)) {
+                g_ptr_array_add(names, g_strdup(n));
+            }
+        }
+    }
+    output_sorted(c, names);
+    return 0;
+}
+
+static int
+add_port(struct cmd *c, const char *br_name, const char *port_name,
+         char **iface_names, int n_ifaces, bool fake_iface)
+{
+    bool may_exist = has_opt(c, "--may-exist");
+    struct vport *existing = g_hash_table_lookup(ports, port_name);
+    struct vbr *b = NULL;
+    int error;
+
+    if (may_exist && existing) {
+        struct vbr *want = NULL;
+
+        error = find_bridge(br_name, true, &want);
+        if (error) {
+            return error;
+        }
+        if (existing->br != want && existing->br->parent != want
+            && real_bridge(existing->br) != want) {
+            return fail("\"--may-exist add-port %s %s\" but %s is actually "
+                        "attached to bridge %s", br_name, port_name,
+                        port_name, existing->br->name);
+        }
+        return 0;
+    }
+    {
+        char *msg = g_strdup_printf("cannot create a port named %s",
+                                    port_name);
+
+        error = check_conflicts(port_name, msg);
+        g_free(msg);
+        if (error) {
+            return error;
+        }
+    }
+    for (int i = 0; i < n_ifaces; i++) {
+        char *msg = g_strdup_printf("cannot create an interface named %s",
+                                    iface_names[i]);
+
+        error = check_conflicts(iface_names[i], msg);
+        g_free(msg);
+        if (error) {
+            return error;
+        }
+    }
+    error = find_bridge(br_name, true, &b);
+    if (error) {
+        return error;
+    }
+
+    struct vrow *port = row_insert_named("Port");
+
+    set_str(port, "name", port_name);
+    for (int i = 0; i < n_ifaces; i++) {
+        struct vrow *iface = row_insert_named("Interface");
+
+        set_str(iface, "name", iface_names[i]);
+        ref_add(port, "interfaces", iface);
+    }
+    if (fake_iface) {
+        set_bool(port, "bond_fake_iface", true);
+    }
+    if (b->parent) {
+        set_int(port, "tag", b->vlan);
+    }
+    ref_add(real_bridge(b)->row, "ports", port);
+    return 0;
+}
+
+static int
+cmd_add_port(struct cmd *c)
+{
+    if (c->argc > 3) {
+        return fail("add-port: column settings are not implemented");
+    }
+    return add_port(c, c->argv[1], c->argv[2], &c->argv[2], 1, false);
+}
+
+static int
+cmd_add_bond(struct cmd *c)
+{
+    int n = c->argc - 3;
+
+    for (int i = 3; i < c->argc; i++) {
+        if (strchr(c->argv[i], '=')) {
+            return fail("add-bond: column settings are not implemented");
+        }
+    }
+    if (n < 2) {
+        return fail("add-bond requires at least 2 interfaces, but only %d "
+                    "were specified", n);
+    }
+    return add_port(c, c->argv[1], c->argv[2], &c->argv[3], n,
+                    has_opt(c, "--fake-iface"));
+}
+
+static int
+cmd_del_port(struct cmd *c)
+{
+    bool if_exists = has_opt(c, "--if-exists");
+    bool with_iface = has_opt(c, "--with-iface");
+    const char *target = c->argv[c->argc - 1];
+    struct vport *p = NULL;
+    int error;
+
+    error = find_port(target, !with_iface && !if_exists, &p);
+    if (error) {
+        return error;
+    }
+    if (!p && with_iface) {
+        struct viface *vi = NULL;
+
+        error = find_iface(target, false, &vi);
+        if (vi) {
+            p = vi->port;
+        } else if (!if_exists) {
+            return fail("no port or interface named %s", target);
+        }
+    }
+    if (!p) {
+        return 0;
+    }
+    if (c->argc == 3) {
+        struct vbr *b = NULL;
+
+        error = find_bridge(c->argv[1], true, &b);
+        if (error) {
+            return error;
+        }
+        if (p->br != b) {
+            if (p->br->parent == b) {
+                return fail("bridge %s does not have a port %s (although "
+                            "its child bridge %s does)", c->argv[1],
+                            target, p->br->name);
+            }
+            return fail("bridge %s does not have a port %s", c->argv[1],
+                        target);
+        }
+    }
+    del_port(p);
+    return 0;
+}
+
+static int
+cmd_port_to_br(struct cmd *c)
+{
+    struct vport *p = NULL;
+    int error = find_port(c->argv[1], true, &p);
+
+    if (!error) {
+        g_string_append_printf(c->out, "%s\n", p->br->name);
+    }
+    return error;
+}
+
+static int
+cmd_iface_to_br(struct cmd *c)
+{
+    struct viface *i = NULL;
+    int error = find_iface(c->argv[1], true, &i);
+
+    if (!error) {
+        g_string_append_printf(c->out, "%s\n", i->port->br->name);
+    }
+    return error;
+}
+
+static int
+cmd_get_controller(struct cmd *c)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    struct vbr *b = NULL;
+    GPtrArray *cs;
+    int error = find_bridge(c->argv[1], true, &b);
+
+    if (error) {
+        g_ptr_array_free(names, TRUE);
+        return error;
+    }
+    cs = refs(real_bridge(b)->row, "controller");
+    for (size_t i = 0; i < cs->len; i++) {
+        g_ptr_array_add(names, g_strdup(get_str(cs->pdata[i], "target")));
+    }
+    g_ptr_array_free(cs, TRUE);
+    output_sorted(c, names);
+    return 0;
+}
+
+static void
+delete_refs(struct vrow *row, const char *column)
+{
+    GPtrArray *rs = refs(row, column);
+    struct ovsdb_datum empty;
+
+    for (size_t i = 0; i < rs->len; i++) {
+        row_delete(rs->pdata[i]);
+    }
+    g_ptr_array_free(rs, TRUE);
+    ovsdb_datum_init_empty(&empty);
+    set_datum(row, column, &empty);
+}
+
+static int
+cmd_del_controller(struct cmd *c)
+{
+    struct vbr *b = NULL;
+    int error = find_bridge(c->argv[1], true, &b);
+
+    if (!error) {
+        delete_refs(real_bridge(b)->row, "controller");
+    }
+    return error;
+}
+
+static int
+cmd_set_controller(struct cmd *c)
+{
+    struct vbr *b = NULL;
+    int error = find_bridge(c->argv[1], true, &b);
+
+    if (error) {
+        return error;
+    }
+    b = real_bridge(b);
+    delete_refs(b->row, "controller");
+    for (int i = 2; i < c->argc; i++) {
+        struct vrow *ctl = row_insert_named("Controller");
+
+        set_str(ctl, "target", c->argv[i]);
+        ref_add(b->row, "controller", ctl);
+    }
+    return 0;
+}
+
+static int
+cmd_get_fail_mode(struct cmd *c)
+{
+    struct vbr *b = NULL;
+    int error = find_bridge(c->argv[1], true, &b);
+    const char *mode;
+
+    if (error) {
+        return error;
+    }
+    mode = get_str(real_bridge(b)->row, "fail_mode");
+    if (mode && *mode) {
+        g_string_append_printf(c->out, "%s\n", mode);
+    }
+    return 0;
+}
+
+static int
+cmd_set_fail_mode(struct cmd *c)
+{
+    struct vbr *b = NULL;
+    int error = find_bridge(c->argv[1], true, &b);
+
+    if (error) {
+        return error;
+    }
+    if (strcmp(c->argv[2], "standalone") && strcmp(c->argv[2], "secure")) {
+        return fail("fail-mode must be \"standalone\" or \"secure\"");
+    }
+    set_str(real_bridge(b)->row, "fail_mode", c->argv[2]);
+    return 0;
+}
+
+static int
+cmd_del_fail_mode(struct cmd *c)
+{
+    struct vbr *b = NULL;
+    int error = find_bridge(c->argv[1], true, &b);
+
+    if (!error) {
+        set_str(real_bridge(b)->row, "fail_mode", NULL);
+    }
+    return error;
+}
+
+static int
+cmd_get_manager(struct cmd *c)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *ms = refs(ovs_row, "manager_options");
+
+    for (size_t i = 0; i < ms->len; i++) {
+        g_ptr_array_add(names, g_strdup(get_str(ms->pdata[i], "target")));
+    }
+    g_ptr_array_free(ms, TRUE);
+    output_sorted(c, names);
+    return 0;
+}
+
+static int
+cmd_del_manager(struct cmd *c)
+{
+    (void) c;
+    delete_refs(ovs_row, "manager_options");
+    return 0;
+}
+
+static int
+cmd_set_manager(struct cmd *c)
+{
+    delete_refs(ovs_row, "manager_options");
+    for (int i = 1; i < c->argc; i++) {
+        struct vrow *m = row_insert_named("Manager");
+
+        set_str(m, "target", c->argv[i]);
+        ref_add(ovs_row, "manager_options", m);
+    }
+    return 0;
+}
+
+static int
+cmd_get_ssl(struct cmd *c)
+{
+    struct vrow *ssl = ref1(ovs_row, "ssl");
+
+    if (ssl) {
+        g_string_append_printf(c->out, "Private key: %s\n",
+                               get_str(ssl, "private_key"));
+        g_string_append_printf(c->out, "Certificate: %s\n",
+                               get_str(ssl, "certificate"));
+        g_string_append_printf(c->out, "CA Certificate: %s\n",
+                               get_str(ssl, "ca_cert"));
+        g_string_append_printf(c->out, "Bootstrap: %s\n",
+                               get_bool(ssl, "bootstrap_ca_cert")
+                               ? "true" : "false");
+    }
+    return 0;
+}
+
+static int
+cmd_del_ssl(struct cmd *c)
+{
+    (void) c;
+    delete_refs(ovs_row, "ssl");
+    return 0;
+}
+
+static int
+cmd_set_ssl(struct cmd *c)
+{
+    struct vrow *ssl;
+
+    delete_refs(ovs_row, "ssl");
+    ssl = row_insert_named("SSL");
+    set_str(ssl, "private_key", c->argv[1]);
+    set_str(ssl, "certificate", c->argv[2]);
+    set_str(ssl, "ca_cert", c->argv[3]);
+    set_bool(ssl, "bootstrap_ca_cert", has_opt(c, "--bootstrap"));
+    ref_add(ovs_row, "ssl", ssl);
+    return 0;
+}
+
+static void
+clear_column(struct vrow *row, const char *name)
+{
+    struct ovsdb_datum d;
+
+    if (!column_get(row->ts, name)) {
+        return;
+    }
+    ovsdb_datum_init_default(&d, ctype(row, name));
+    set_datum(row, name, &d);
+}
+
+static void
+delete_all(const char *table)
+{
+    GPtrArray *rs = live_rows(table);
+
+    for (size_t i = 0; i < rs->len; i++) {
+        row_delete(rs->pdata[i]);
+    }
+    g_ptr_array_free(rs, TRUE);
+}
+
+static int
+cmd_emer_reset(struct cmd *c)
+{
+    static const char *const br_cols[] = {
+        "controller", "fail_mode", "mirrors", "netflow", "sflow", "ipfix",
+        "flood_vlans",
+    };
+    static const char *const tables[] = {
+        "Mirror", "Controller", "Manager", "NetFlow", "SSL", "sFlow",
+        "IPFIX",
+    };
+    GPtrArray *rs;
+
+    (void) c;
+    clear_column(ovs_row, "manager_options");
+    clear_column(ovs_row, "ssl");
+    rs = live_rows("Bridge");
+    for (size_t i = 0; i < rs->len; i++) {
+        struct vrow *br = rs->pdata[i];
+        char *hwaddr = g_strdup(map_get(br, "other_config", "hwaddr"));
+
+        for (size_t k = 0; k < G_N_ELEMENTS(br_cols); k++) {
+            clear_column(br, br_cols[k]);
+        }
+        clear_column(br, "other_config");
+        if (hwaddr) {
+            map_set(br, "other_config", "hwaddr", hwaddr);
+        }
+        g_free(hwaddr);
+    }
+    g_ptr_array_free(rs, TRUE);
+    rs = live_rows("Port");
+    for (size_t i = 0; i < rs->len; i++) {
+        clear_column(rs->pdata[i], "other_config");
+    }
+    g_ptr_array_free(rs, TRUE);
+    rs = live_rows("Interface");
+    for (size_t i = 0; i < rs->len; i++) {
+        set_int(rs->pdata[i], "ingress_policing_rate", 0);
+        set_int(rs->pdata[i], "ingress_policing_burst", 0);
+    }
+    g_ptr_array_free(rs, TRUE);
+    for (size_t k = 0; k < G_N_ELEMENTS(tables); k++) {
+        if (table_get(tables[k])) {
+            delete_all(tables[k]);
+        }
+    }
+    return 0;
+}
+
+/* "show": the tree of Open_vSwitch, Bridge, Port, Interface, Controller
+ * and Manager rows, with a few columns of each. */
+struct show_table {
+    const char *table;
+    const char *name_column;
+    const char *columns[4];
+};
+
+static const struct show_table show_tables[] = {
+    { "Open_vSwitch", NULL,
+      { "manager_options", "bridges", "ovs_version", NULL } },
+    { "Bridge", "name",
+      { "controller", "fail_mode", "datapath_type", "ports" } },
+    { "Port", "name", { "tag", "trunks", "interfaces", NULL } },
+    { "Interface", "name", { "type", "options", "error", "bfd_status" } },
+    { "Controller", "target", { "is_connected", NULL, NULL, NULL } },
+    { "Manager", "target", { "is_connected", NULL, NULL, NULL } },
+};
+
+static const struct show_table *
+show_table_get(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(show_tables); i++) {
+        if (!strcmp(show_tables[i].table, name)) {
+            return &show_tables[i];
+        }
+    }
+    return NULL;
+}
+
+static void
+show_row(struct cmd *c, struct vrow *row, int level)
+{
+    const struct show_table *st = show_table_get(row->ts->name);
+    const struct ovsdb_column *nc;
+
+    g_string_append_printf(c->out, "%*s", level * 4, "");
+    nc = st && st->name_column ? column_get(row->ts, st->name_column) : NULL;
+    if (nc) {
+        g_string_append_printf(c->out, "%s ", row->ts->name);
+        vsctl_datum_to_string(&row->cur[nc->index], &nc->type, c->out);
+    } else {
+        char buf[OVSDB_UUID_LEN + 1];
+
+        ovsdb_uuid_to_string(&row->uuid, buf);
+        g_string_append(c->out, buf);
+    }
+    g_string_append_c(c->out, '\n');
+    if (!st) {
+        return;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(st->columns) && st->columns[i];
+         i++) {
+        const struct ovsdb_column *col = column_get(row->ts, st->columns[i]);
+        const struct ovsdb_datum *d;
+        const struct ovsdb_base_type *ref;
+
+        if (!col) {
+            continue;
+        }
+        d = &row->cur[col->index];
+        ref = &col->type.key;
+        if (ref->type == OVSDB_TYPE_UUID && ref->u.uuid.ref_table_name
+            && show_table_get(ref->u.uuid.ref_table_name)) {
+            for (unsigned int k = 0; k < d->n; k++) {
+                struct vrow *r = row_by_uuid(&d->keys[k].uuid);
+
+                if (r) {
+                    show_row(c, r, level + 1);
+                }
+            }
+        } else if (!ovsdb_datum_is_default(d, &col->type)) {
+            g_string_append_printf(c->out, "%*s%s: ", (level + 1) * 4, "",
+                                   col->name);
+            vsctl_datum_to_string(d, &col->type, c->out);
+            g_string_append_c(c->out, '\n');
+        }
+    }
+}
+
+static int
+cmd_show(struct cmd *c)
+{
+    show_row(c, ovs_row, 0);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Database commands. */
+static int
+symbol_lookup(const char *name, struct ovsdb_uuid *uuid, void *aux,
+              char **errp)
+{
+    struct symbol *s = g_hash_table_lookup(view->symbols, name);
+
+    (void) aux;
+    (void) errp;
+    if (!s) {
+        s = g_new0(struct symbol, 1);
+        ovsdb_uuid_generate(&s->uuid);
+        g_hash_table_insert(view->symbols, g_strdup(name), s);
+    }
+    s->referenced = true;
+    *uuid = s->uuid;
+    return 0;
+}
+
+static bool
+names_match(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char x = a[i] == '-' ? '_' : a[i];
+        char y = b[i] == '-' ? '_' : b[i];
+
+        if (g_ascii_tolower(x) != g_ascii_tolower(y) || !x) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int
+lookup_table(const char *name, const struct ovsdb_table_schema **tsp)
+{
+    const struct ovsdb_table_schema *best = NULL;
+    size_t len = strlen(name);
+    int n = 0;
+
+    *tsp = table_get(name);
+    if (*tsp) {
+        return 0;
+    }
+    for (size_t t = 0; t < view->schema->n_tables; t++) {
+        const struct ovsdb_table_schema *ts = view->schema->tables[t];
+
+        if (strlen(ts->name) == len && names_match(ts->name, name, len)) {
+            *tsp = ts;
+            return 0;
+        }
+        if (strlen(ts->name) > len && names_match(ts->name, name, len)) {
+            best = ts;
+            n++;
+        }
+    }
+    if (n == 1) {
+        *tsp = best;
+        return 0;
+    }
+    return n > 1 ? fail("multiple table names match \"%s\"", name)
+        : fail("unknown table \"%s\"", name);
+}
+
+static int
+lookup_column(const struct ovsdb_table_schema *ts, const char *name,
+              const struct ovsdb_column **colp)
+{
+    const struct ovsdb_column *best = NULL;
+    size_t len = strlen(name);
+    int n = 0;
+
+    for (size_t i = 0; i < ts->n_columns; i++) {
+        const struct ovsdb_column *col = ts->columns[i];
+
+        if (strlen(col->name) == len && names_match(col->name, name, len)) {
+            *colp = col;
+            return 0;
+        }
+        if (strlen(col->name) > len && names_match(col->name, name, len)) {
+            best = col;
+            n++;
+        }
+    }
+    if (n == 1) {
+        *colp = best;
+        return 0;
+    }
+    return n > 1 ? fail("%s contains more than one column whose name "
+                        "matches \"%s\"", ts->name, name)
+        : fail("%s does not contain a column whose name matches \"%s\"",
+               ts->name, name);
+}
+
+struct row_id {
+    const char *table;
+    const char *name_column;    /* In 'ref_table' if that is nonnull. */
+    const char *ref_table;
+    const char *ref_column;
+};
+
+static const struct row_id row_ids[] = {
+    { "Bridge", "name", NULL, NULL },
+    { "Port", "name", NULL, NULL },
+    { "Interface", "name", NULL, NULL },
+    { "Mirror", "name", NULL, NULL },
+    { "Manager", "target", NULL, NULL },
+    { "Flow_Table", "name", NULL, NULL },
+    { "Controller", "name", "Bridge", "controller" },
+    { "NetFlow", "name", "Bridge", "netflow" },
+    { "sFlow", "name", "Bridge", "sflow" },
+    { "IPFIX", "name", "Bridge", "ipfix" },
+    { "QoS", "name", "Port", "qos" },
+};
+
+static struct vrow *
+find_row(const struct ovsdb_table_schema *ts, const char *id)
+{
+    GPtrArray *all = view->rows[ts->index];
+    struct ovsdb_uuid uuid;
+    struct vrow *found = NULL;
+
+    if (ovsdb_uuid_from_string(&uuid, id)) {
+        struct vrow *r = row_by_uuid(&uuid);
+
+        return r && r->ts == ts ? r : NULL;
+    }
+    if (id[0] == '@') {
+        struct symbol *s = g_hash_table_lookup(view->symbols, id);
+        struct vrow *r = s ? row_by_uuid(&s->uuid) : NULL;
+
+        return r && r->ts == ts ? r : NULL;
+    }
+    if (!strcmp(id, ".")) {
+        GPtrArray *live = live_rows(ts->name);
+
+        if (live->len == 1) {
+            found = live->pdata[0];
+        }
+        g_ptr_array_free(live, TRUE);
+        if (found || strcmp(ts->name, "SSL")) {
+            return found;
+        }
+        return ovs_row ? ref1(ovs_row, "ssl") : NULL;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(row_ids); i++) {
+        const struct row_id *ri = &row_ids[i];
+
+        if (strcmp(ri->table, ts->name)) {
+            continue;
+        }
+        if (!ri->ref_table) {
+            for (size_t k = 0; k < all->len; k++) {
+                struct vrow *r = all->pdata[k];
+                const char *n = get_str(r, ri->name_column);
+
+                if (!r->deleted && n && !strcmp(n, id)) {
+                    return r;
+                }
+            }
+        } else if (table_get(ri->ref_table)) {
+            GPtrArray *rs = live_rows(ri->ref_table);
+
+            for (size_t k = 0; k < rs->len && !found; k++) {
+                struct vrow *r = rs->pdata[k];
+                const char *n = get_str(r, ri->name_column);
+
+                if (n && !strcmp(n, id) && column_get(r->ts, ri->ref_column)) {
+                    found = ref1(r, ri->ref_column);
+                }
+            }
+            g_ptr_array_free(rs, TRUE);
+            return found;
+        }
+    }
+    return NULL;
+}
+
+static int
+get_row(const struct ovsdb_table_schema *ts, const char *id, bool must,
+        struct vrow **rowp)
+{
+    *rowp = find_row(ts, id);
+    if (!*rowp && must) {
+        return fail("no row \"%s\" in table %s", id, ts->name);
+    }
+    return 0;
+}
+
+/* Parses "COLUMN[:KEY][OP VALUE]" from 'arg'.  'ops' lists the accepted
+ * operators (NULL: none); '*valuep' points into 'arg'. */
+static int
+parse_column_key_value(const char *arg, const struct ovsdb_table_schema *ts,
+                       const struct ovsdb_column **colp, char **keyp,
+                       const char *const *ops, const char **opp,
+                       const char **valuep)
+{
+    const char *p = arg;
+    char *name = NULL, *err = NULL;
+    int error;
+
+    *keyp = NULL;
+    *opp = NULL;
+    *valuep = NULL;
+    error = vsctl_token_parse(&p, &name, &err);
+    if (error) {
+        return fail_take(err);
+    }
+    if (!*name) {
+        g_free(name);
+        return fail("%s: missing column name", arg);
+    }
+    error = lookup_column(ts, name, colp);
+    g_free(name);
+    if (error) {
+        return error;
+    }
+    if (*p == ':') {
+        p++;
+        error = vsctl_token_parse(&p, keyp, &err);
+        if (error) {
+            return fail_take(err);
+        }
+    }
+    if (ops) {
+        size_t best = 0;
+
+        for (size_t i = 0; ops[i]; i++) {
+            size_t n = strlen(ops[i]);
+
+            if (n > best && !strncmp(p, ops[i], n)) {
+                best = n;
+                *opp = ops[i];
+            }
+        }
+        if (!best) {
+            g_free(*keyp);
+            *keyp = NULL;
+            if (*p) {
+                return fail("%s: argument does not end in \"%s\" followed "
+                            "by a value.", arg, ops[0]);
+            }
+            return fail("%s: missing value", arg);
+        }
+        *valuep = p + best;
+    } else if (*p) {
+        g_free(*keyp);
+        *keyp = NULL;
+        return fail("%s: trailing garbage \"%s\" in argument", arg, p);
+    }
+    return 0;
+}
+
+static const char *const eq_op[] = { "=", NULL };
+
+/* A type for parsing values given to a column: any number of elements. */
+static void
+relaxed_type(struct ovsdb_type *dst, const struct ovsdb_type *src)
+{
+    ovsdb_type_clone(dst, src);
+    dst->n_min = 0;
+    dst->n_max = OVSDB_N_UNLIMITED;
+}
+
+static int
+parse_datum(const struct ovsdb_type *type, const char *s,
+            struct ovsdb_datum *d)
+{
+    char *err = NULL;
+
+    if (vsctl_datum_from_string(d, type, s, symbol_lookup, NULL, &err)) {
+        return fail_take(err);
+    }
+    return 0;
+}
+
+static int
+parse_atom(const struct ovsdb_base_type *base, const char *s,
+           union ovsdb_atom *a)
+{
+    char *err = NULL;
+
+    if (vsctl_atom_from_string(a, base, s, symbol_lookup, NULL, &err)) {
+        return fail_take(err);
+    }
+    return 0;
+}
+
+static int
+check_mutable(struct vrow *row, const struct ovsdb_column *col)
+{
+    if (!col->is_mutable && row->old) {
+        return fail("cannot modify read-only column %s in table %s",
+                    col->name, row->ts->name);
+    }
+    if (col->index < OVSDB_N_STD_COLUMNS) {
+        return fail("cannot modify read-only column %s in table %s",
+                    col->name, row->ts->name);
+    }
+    return 0;
+}
+
+static int
+set_column(struct vrow *row, const char *arg)
+{
+    const struct ovsdb_column *col = NULL;
+    const char *op, *value;
+    char *key;
+    int error;
+
+    error = parse_column_key_value(arg, row->ts, &col, &key, eq_op, &op,
+                                   &value);
+    if (error) {
+        return error;
+    }
+    error = check_mutable(row, col);
+    if (error) {
+        goto out;
+    }
+    if (key) {
+        union ovsdb_atom k, v;
+        struct ovsdb_datum add;
+        struct ovsdb_datum *d = &row->cur[col->index];
+        int i;
+
+        if (!ovsdb_type_is_map(&col->type)) {
+            error = fail("cannot specify key to set for non-map column %s",
+                         col->name);
+            goto out;
+        }
+        error = parse_atom(&col->type.key, key, &k);
+        if (error) {
+            goto out;
+        }
+        error = parse_atom(&col->type.value, value, &v);
+        if (error) {
+            ovsdb_atom_destroy(&k, col->type.key.type);
+            goto out;
+        }
+        i = ovsdb_datum_find_key(d, &k, col->type.key.type);
+        if (i >= 0) {
+            ovsdb_datum_remove(d, i, &col->type);
+        }
+        add.n = 1;
+        add.keys = &k;
+        add.values = &v;
+        ovsdb_datum_union(d, &add, &col->type);
+        ovsdb_atom_destroy(&k, col->type.key.type);
+        ovsdb_atom_destroy(&v, col->type.value.type);
+    } else {
+        struct ovsdb_datum d;
+
+        error = parse_datum(&col->type, value, &d);
+        if (error) {
+            goto out;
+        }
+        ovsdb_datum_destroy(&row->cur[col->index], &col->type);
+        row->cur[col->index] = d;
+    }
+out:
+    g_free(key);
+    return error;
+}
+
+static int
+cmd_set(struct cmd *c)
+{
+    const struct ovsdb_table_schema *ts = NULL;
+    struct vrow *row = NULL;
+    int error = lookup_table(c->argv[1], &ts);
+
+    if (!error) {
+        error = get_row(ts, c->argv[2], !has_opt(c, "--if-exists"), &row);
+    }
+    for (int i = 3; !error && row && i < c->argc; i++) {
+        error = set_column(row, c->argv[i]);
+    }
+    return error;
+}
+
+static void
+define_id(struct cmd *c, struct vrow *row)
+{
+    const char *id = g_hash_table_lookup(c->options, "--id");
+    struct symbol *s;
+
+    if (!id || !row) {
+        return;
+    }
+    s = g_hash_table_lookup(view->symbols, id);
+    if (!s) {
+        s = g_new0(struct symbol, 1);
+        g_hash_table_insert(view->symbols, g_strdup(id), s);
+    } else if (s->referenced && row->old) {
+        /* Already handed out for a forward reference: not supported for
+         * existing rows. */
+    }
+    s->uuid = row->uuid;
+    s->created = true;
+}
+
+static int
+cmd_get(struct cmd *c)
+{
+    const struct ovsdb_table_schema *ts = NULL;
+    bool if_exists = has_opt(c, "--if-exists");
+    struct vrow *row = NULL;
+    int error = lookup_table(c->argv[1], &ts);
+
+    if (!error) {
+        error = get_row(ts, c->argv[2], !if_exists, &row);
+    }
+    if (error || !row) {
+        return error;
+    }
+    define_id(c, row);
+    for (int i = 3; i < c->argc; i++) {
+        const struct ovsdb_column *col = NULL;
+        const char *op, *value;
+        char *key;
+
+        error = parse_column_key_value(c->argv[i], ts, &col, &key, NULL, &op,
+                                       &value);
+        if (error) {
+            return error;
+        }
+        if (key) {
+            union ovsdb_atom k;
+            const struct ovsdb_datum *d = &row->cur[col->index];
+            int idx;
+
+            if (!ovsdb_type_is_map(&col->type)) {
+                g_free(key);
+                return fail("cannot specify key to get for non-map column "
+                            "%s", col->name);
+            }
+            error = parse_atom(&col->type.key, key, &k);
+            if (error) {
+                g_free(key);
+                return error;
+            }
+            idx = ovsdb_datum_find_key(d, &k, col->type.key.type);
+            ovsdb_atom_destroy(&k, col->type.key.type);
+            if (idx >= 0) {
+                vsctl_atom_to_string(&d->values[idx], col->type.value.type,
+                                     c->out);
+            } else if (!if_exists) {
+                error = fail("no key \"%s\" in %s record \"%s\" column %s",
+                             key, ts->name, c->argv[2], col->name);
+                g_free(key);
+                return error;
+            }
+            g_free(key);
+        } else {
+            vsctl_datum_to_string(&row->cur[col->index], &col->type, c->out);
+        }
+        g_string_append_c(c->out, '\n');
+    }
+    return 0;
+}
+
+static int
+cmd_add(struct cmd *c)
+{
+    const struct ovsdb_table_schema *ts = NULL;
+    const struct ovsdb_column *col = NULL;
+    struct ovsdb_type rt;
+    struct vrow *row = NULL;
+    int error = lookup_table(c->argv[1], &ts);
+
+    if (!error) {
+        error = get_row(ts, c->argv[2], !has_opt(c, "--if-exists"), &row);
+    }
+    if (error || !row) {
+        return error;
+    }
+    error = lookup_column(ts, c->argv[3], &col);
+    if (!error) {
+        error = check_mutable(row, col);
+    }
+    if (error) {
+        return error;
+    }
+    relaxed_type(&rt, &col->type);
+    for (int i = 4; i < c->argc && !error; i++) {
+        struct ovsdb_datum d;
+
+        error = parse_datum(&rt, c->argv[i], &d);
+        if (!error) {
+            ovsdb_datum_union(&row->cur[col->index], &d, &col->type);
+            ovsdb_datum_destroy(&d, &rt);
+        }
+    }
+    ovsdb_type_destroy(&rt);
+    if (!error && row->cur[col->index].n > col->type.n_max) {
+        char *english = ovsdb_type_to_english(&col->type);
+
+        error = fail("\"add\" operation would put %u %s in column %s of "
+                     "table %s but the maximum number is %u",
+                     row->cur[col->index].n,
+                     ovsdb_type_is_map(&col->type) ? "pairs" : "values",
+                     col->name, ts->name, col->type.n_max);
+        g_free(english);
+    }
+    return error;
+}
+
+static int
+cmd_remove(struct cmd *c)
+{
+    const struct ovsdb_table_schema *ts = NULL;
+    const struct ovsdb_column *col = NULL;
+    struct ovsdb_type rt;
+    struct vrow *row = NULL;
+    int error = lookup_table(c->argv[1], &ts);
+
+    if (!error) {
+        error = get_row(ts, c->argv[2], !has_opt(c, "--if-exists"), &row);
+    }
+    if (error || !row) {
+        return error;
+    }
+    error = lookup_column(ts, c->argv[3], &col);
+    if (!error) {
+        error = check_mutable(row, col);
+    }
+    if (error) {
+        return error;
+    }
+    relaxed_type(&rt, &col->type);
+    for (int i = 4; i < c->argc && !error; i++) {
+        struct ovsdb_datum d;
+
+        if (ovsdb_type_is_map(&col->type)) {
+            struct ovsdb_type kt;
+
+            /* A key alone, or key=value. */
+            ovsdb_type_clone(&kt, &rt);
+            ovsdb_base_type_destroy(&kt.value);
+            ovsdb_base_type_init(&kt.value, OVSDB_TYPE_VOID);
+            if (!strchr(c->argv[i], '=')
+                && !parse_datum(&kt, c->argv[i], &d)) {
+                ovsdb_datum_subtract(&row->cur[col->index], &col->type, &d,
+                                     &kt);
+                ovsdb_datum_destroy(&d, &kt);
+                ovsdb_type_destroy(&kt);
+                continue;
+            }
+            ovsdb_type_destroy(&kt);
+        }
+        error = parse_datum(&rt, c->argv[i], &d);
+        if (!error) {
+            ovsdb_datum_subtract(&row->cur[col->index], &col->type, &d, &rt);
+            ovsdb_datum_destroy(&d, &rt);
+        }
+    }
+    ovsdb_type_destroy(&rt);
+    if (!error && row->cur[col->index].n < col->type.n_min) {
+        error = fail("\"remove\" operation would put %u values in column %s "
+                     "of table %s but the minimum number is %u",
+                     row->cur[col->index].n, col->name, ts->name,
+                     col->type.n_min);
+    }
+    return error;
+}
+
+static int
+cmd_clear(struct cmd *c)
+{
+    const struct ovsdb_table_schema *ts = NULL;
+    struct vrow *row = NULL;
+    int error = lookup_table(c->argv[1], &ts);
+
+    if (!error) {
+        error = get_row(ts, c->argv[2], !has_opt(c, "--if-exists"), &row);
+    }
+    for (int i = 3; !error && row && i < c->argc; i++) {
+        const struct ovsdb_column *col = NULL;
+
+        error = lookup_column(ts, c->argv[i], &col);
+        if (!error) {
+            error = check_mutable(row, col);
+        }
+        if (!error && col->type.n_min > 0) {
+            error = fail("\"clear\" operation cannot be applied to column "
+                         "%s of table %s, which is not allowed to be empty",
+                         col->name, ts->name);
+        }
+        if (!error) {
+            clear_column(row, col->name);
+        }
+    }
+    return error;
+}
+
+static int
+cmd_create(struct cmd *c)
+{
+    const struct ovsdb_table_schema *ts = NULL;
+    const char *id = g_hash_table_lookup(c->options, "--id");
+    struct vrow *row = NULL;
+    int error = lookup_table(c->argv[1], &ts);
+
+    if (error) {
+        return error;
+    }
+    if (!id && !ts->root) {
+        char *msg = g_strdup_printf("applying \"create\" command to table %s "
+                                    "without --id option will have no "
+                                    "effect", ts->name);
+
+        log_warn("db_ctl_base", msg);
+        g_free(msg);
+    }
+    row = row_insert(ts);
+    if (id) {
+        struct symbol *s = g_hash_table_lookup(view->symbols, id);
+
+        if (s && s->created) {
+            return fail("row id \"%s\" may only be specified on one --id "
+                        "option", id);
+        }
+        if (s) {
+            /* Forward reference: the row takes the symbol's UUID. */
+            g_hash_table_remove(view->by_uuid, &row->uuid);
+            row->uuid = s->uuid;
+            g_hash_table_insert(view->by_uuid, &row->uuid, row);
+        }
+        define_id(c, row);
+    }
+    for (int i = 2; i < c->argc && !error; i++) {
+        error = set_column(row, c->argv[i]);
+    }
+    c->created = row;
+    return error;
+}
+
+static int
+cmd_destroy(struct cmd *c)
+{
+    const struct ovsdb_table_schema *ts = NULL;
+    bool all = has_opt(c, "--all");
+    int error = lookup_table(c->argv[1], &ts);
+
+    if (error) {
+        return error;
+    }
+    if (all) {
+        if (c->argc > 2) {
+            return fail("--all and records argument should not be "
+                        "specified together");
+        }
+        delete_all(ts->name);
+        return 0;
+    }
+    for (int i = 2; i < c->argc; i++) {
+        struct vrow *row = NULL;
+
+        error = get_row(ts, c->argv[i], !has_opt(c, "--if-exists"), &row);
+        if (error) {
+            return error;
+        }
+        if (row) {
+            row_delete(row);
+        }
+    }
+    return 0;
+}
+
+/* Output of "list" and "find". */
+enum fmt { FMT_LIST, FMT_TABLE, FMT_CSV, FMT_JSON };
+enum data_fmt { DATA_STRING, DATA_BARE, DATA_JSON };
+static enum fmt out_format = FMT_LIST;
+static enum data_fmt data_format = DATA_STRING;
+static bool headings = true;
+static bool oneline;
+static int n_tables_printed;
+
+static char *
+cell_text(struct vrow *row, const struct ovsdb_column *col)
+{
+    GString *s = g_string_new(NULL);
+
+    if (data_format == DATA_BARE) {
+        vsctl_datum_to_bare(&row->cur[col->index], &col->type, s);
+    } else if (data_format == DATA_JSON) {
+        json_t *j = ovsdb_datum_to_json(&row->cur[col->index], &col->type);
+        char *t = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY
+                             | JSON_SORT_KEYS);
+
+        g_string_append(s, t);
+        free(t);
+        json_decref(j);
+    } else {
+        vsctl_datum_to_string(&row->cur[col->index], &col->type, s);
+    }
+    return g_string_free(s, FALSE);
+}
+
+static void
+csv_cell(GString *out, const char *text)
+{
+    if (!strpbrk(text, "\n\",")) {
+        g_string_append(out, text);
+        return;
+    }
+    g_string_append_c(out, '"');
+    for (const char *p = text; *p; p++) {
+        g_string_append(out, *p == '"' ? "\"\"" : (char[]) { *p, 0 });
+    }
+    g_string_append_c(out, '"');
+}
+
+static void
+finish_line(GString *out)
+{
+    while (out->len && out->str[out->len - 1] == ' ') {
+        g_string_truncate(out, out->len - 1);
+    }
+    g_string_append_c(out, '\n');
+}
+
+static void
+print_rows(struct cmd *c, GPtrArray *rows, GPtrArray *cols)
+{
+    GString *out = c->out;
+
+    if (n_tables_printed++ && out_format != FMT_JSON) {
+        g_string_append_c(out, '\n');
+    }
+    if (out_format == FMT_LIST) {
+        for (size_t y = 0; y < rows->len; y++) {
+            if (y) {
+                g_string_append_c(out, '\n');
+            }
+            for (size_t x = 0; x < cols->len; x++) {
+                const struct ovsdb_column *col = cols->pdata[x];
+                char *t = cell_text(rows->pdata[y], col);
+
+                if (headings) {
+                    g_string_append_printf(out, "%-20s: ", col->name);
+                }
+                g_string_append_printf(out, "%s\n", t);
+                g_free(t);
+            }
+        }
+    } else if (out_format == FMT_TABLE) {
+        int *w = g_new0(int, cols->len);
+
+        for (size_t x = 0; x < cols->len; x++) {
+            const struct ovsdb_column *col = cols->pdata[x];
+
+            w[x] = headings ? (int) strlen(col->name) : 0;
+            for (size_t y = 0; y < rows->len; y++) {
+                char *t = cell_text(rows->pdata[y], col);
+
+                w[x] = MAX(w[x], (int) strlen(t));
+                g_free(t);
+            }
+        }
+        if (headings) {
+            for (size_t x = 0; x < cols->len; x++) {
+                g_string_append_printf(out, "%s%-*s", x ? " " : "", w[x],
+                    ((const struct ovsdb_column *) cols->pdata[x])->name);
+            }
+            finish_line(out);
+            for (size_t x = 0; x < cols->len; x++) {
+                g_string_append_printf(out, "%s", x ? " " : "");
+                for (int i = 0; i < w[x]; i++) {
+                    g_string_append_c(out, '-');
+                }
+            }
+            finish_line(out);
+        }
+        for (size_t y = 0; y < rows->len; y++) {
+            for (size_t x = 0; x < cols->len; x++) {
+                char *t = cell_text(rows->pdata[y], cols->pdata[x]);
+
+                g_string_append_printf(out, "%s%-*s", x ? " " : "", w[x], t);
+                g_free(t);
+            }
+            finish_line(out);
+        }
+        g_free(w);
+    } else if (out_format == FMT_CSV) {
+        if (headings) {
+            for (size_t x = 0; x < cols->len; x++) {
+                g_string_append(out, x ? "," : "");
+                csv_cell(out, ((const struct ovsdb_column *)
+                               cols->pdata[x])->name);
+            }
+            g_string_append_c(out, '\n');
+        }
+        for (size_t y = 0; y < rows->len; y++) {
+            for (size_t x = 0; x < cols->len; x++) {
+                char *t = cell_text(rows->pdata[y], cols->pdata[x]);
+
+                g_string_append(out, x ? "," : "");
+                csv_cell(out, t);
+                g_free(t);
+            }
+            g_string_append_c(out, '\n');
+        }
+    } else {
+        json_t *top = json_object(), *data = json_array();
+        json_t *heads = json_array();
+        char *text;
+
+        for (size_t x = 0; x < cols->len; x++) {
+            json_array_append_new(heads, json_string(
+                ((const struct ovsdb_column *) cols->pdata[x])->name));
+        }
+        for (size_t y = 0; y < rows->len; y++) {
+            json_t *jrow = json_array();
+
+            for (size_t x = 0; x < cols->len; x++) {
+                const struct ovsdb_column *col = cols->pdata[x];
+                struct vrow *r = rows->pdata[y];
+
+                json_array_append_new(jrow, ovsdb_datum_to_json(
+                                          &r->cur[col->index], &col->type));
+            }
+            json_array_append_new(data, jrow);
+        }
+        json_object_set_new(top, "data", data);
+        if (headings) {
+            json_object_set_new(top, "headings", heads);
+        } else {
+            json_decref(heads);
+        }
+        text = json_dumps(top, JSON_COMPACT | JSON_SORT_KEYS);
+        g_string_append_printf(out, "%s\n", text);
+        free(text);
+        json_decref(top);
+    }
+}
+
+static gint
+cmp_column(gconstpointer a, gconstpointer b)
+{
+    const struct ovsdb_column *x = *(const struct ovsdb_column *const *) a;
+    const struct ovsdb_column *y = *(const struct ovsdb_column *const *) b;
+
+    if (x->index == OVSDB_COL_UUID || y->index == OVSDB_COL_UUID) {
+        return x->index == OVSDB_COL_UUID ? -1 : 1;
+    }
+    return strcmp(x->name, y->name);
+}
+
+static int
+list_columns(struct cmd *c, const struct ovsdb_table_schema *ts,
+             GPtrArray **colsp)
+{
+    const char *spec = g_hash_table_lookup(c->options, "--columns");
+    GPtrArray *cols = g_ptr_array_new();
+
+    if (spec) {
+        char **names = g_strsplit(spec, ",", -1);
+
+        for (char **n = names; *n; n++) {
+            const struct ovsdb_column *col = NULL;
+            int error = lookup_column(ts, *n, &col);
+
+            if (error) {
+                g_strfreev(names);
+                g_ptr_array_free(cols, TRUE);
+                return error;
+            }
+            g_ptr_array_add(cols, (gpointer) col);
+        }
+        g_strfreev(names);
+    } else {
+        for (size_t i = 0; i < ts->n_columns; i++) {
+            if (i != OVSDB_COL_VERSION) {
+                g_ptr_array_add(cols, ts->columns[i]);
+            }
+        }
+        g_ptr_array_sort(cols, cmp_column);
+    }
+    *colsp = cols;
+    return 0;
+}
+
+static int
+cmd_list(struct cmd *c)
+{
+    const struct ovsdb_table_schema *ts = NULL;
+    GPtrArray *rows, *cols;
+    int error = lookup_table(c->argv[1], &ts);
+
+    if (error || (error = list_columns(c, ts, &cols))) {
+        return error;
+    }
+    if (c->argc > 2) {
+        rows = g_ptr_array_new();
+        for (int i = 2; i < c->argc; i++) {
+            struct vrow *row = NULL;
+
+            error = get_row(ts, c->argv[i], !has_opt(c, "--if-exists"),
+                            &row);
+            if (error) {
+                g_ptr_array_free(rows, TRUE);
+                g_ptr_array_free(cols, TRUE);
+                return error;
+            }
+            if (row) {
+                g_ptr_array_add(rows, row);
+            }
+        }
+    } else {
+        rows = live_rows(ts->name);
+    }
+    print_rows(c, rows, cols);
+    g_ptr_array_free(rows, TRUE);
+    g_ptr_array_free(cols, TRUE);
+    return 0;
+}
+
+static const char *const cond_ops[] = {
+    "=", "!=", "<", ">", "<=", ">=", "{=}", "{!=}", "{<}", "{>}", "{<=}",
+    "{>=}", NULL,
+};
+
+/* Evaluates "COLUMN[:KEY]OP VALUE" on 'row': returns 1 or 0, or a
+ * negative errno value. */
+static int
+condition(struct vrow *row, const char *arg)
+{
+    const struct ovsdb_column *col = NULL;
+    struct ovsdb_datum a, b;
+    struct ovsdb_type t;
+    const char *op, *value;
+    char *key;
+    int error, result;
+
+    error = parse_column_key_value(arg, row->ts, &col, &key, cond_ops, &op,
+                                   &value);
+    if (error) {
+        return error;
+    }
+    if (key) {
+        union ovsdb_atom k;
+        const struct ovsdb_datum *d = &row->cur[col->index];
+        int i;
+
+        if (!ovsdb_type_is_map(&col->type)) {
+            g_free(key);
+            return fail("cannot specify key to check for non-map column %s",
+                        col->name);
+        }
+        error = parse_atom(&col->type.key, key, &k);
+        g_free(key);
+        if (error) {
+            return error;
+        }
+        ovsdb_type_init(&t, col->type.value.type);
+        ovsdb_base_type_destroy(&t.key);
+        ovsdb_base_type_clone(&t.key, &col->type.value);
+        t.n_min = 0;
+        t.n_max = OVSDB_N_UNLIMITED;
+        i = ovsdb_datum_find_key(d, &k, col->type.key.type);
+        ovsdb_atom_destroy(&k, col->type.key.type);
+        if (i >= 0) {
+            ovsdb_datum_init_atom(&a, &d->values[i], col->type.value.type);
+        } else {
+            ovsdb_datum_init_empty(&a);
+        }
+    } else {
+        relaxed_type(&t, &col->type);
+        ovsdb_datum_clone(&a, &row->cur[col->index], &col->type);
+    }
+    error = parse_datum(&t, value, &b);
+    if (error) {
+        ovsdb_datum_destroy(&a, &t);
+        ovsdb_type_destroy(&t);
+        return error;
+    }
+    if (!strcmp(op, "=") || !strcmp(op, "{=}")) {
+        result = ovsdb_datum_equals(&a, &b, &t);
+    } else if (!strcmp(op, "!=") || !strcmp(op, "{!=}")) {
+        result = !ovsdb_datum_equals(&a, &b, &t);
+    } else if (op[0] != '{') {
+        int cmp = (a.n == 1 && b.n == 1
+                   ? ovsdb_atom_compare(&a.keys[0], &b.keys[0], t.key.type)
+                   : 2);
+
+        result = (cmp != 2
+                  && ((!strcmp(op, "<") && cmp < 0)
+                      || (!strcmp(op, ">") && cmp > 0)
+                      || (!strcmp(op, "<=") && cmp <= 0)
+                      || (!strcmp(op, ">=") && cmp >= 0)));
+    } else {
+        bool eq = ovsdb_datum_equals(&a, &b, &t);
+        bool sub = ovsdb_datum_includes_all(&b, &a, &t);
+        bool sup = ovsdb_datum_includes_all(&a, &b, &t);
+
+        result = ((!strcmp(op, "{<}") && sub && !eq)
+                  || (!strcmp(op, "{>}") && sup && !eq)
+                  || (!strcmp(op, "{<=}") && sub)
+                  || (!strcmp(op, "{>=}") && sup));
+    }
+    ovsdb_datum_destroy(&a, &t);
+    ovsdb_datum_destroy(&b, &t);
+    ovsdb_type_destroy(&t);
+    return result;
+}
+
+static int
+cmd_find(struct cmd *c)
+{
+    const struct ovsdb_table_schema *ts = NULL;
+    GPtrArray *all, *rows, *cols;
+    int error = lookup_table(c->argv[1], &ts);
+
+    if (error || (error = list_columns(c, ts, &cols))) {
+        return error;
+    }
+    all = live_rows(ts->name);
+    rows = g_ptr_array_new();
+    for (size_t r = 0; r < all->len && !error; r++) {
+        bool match = true;
+
+        for (int i = 2; i < c->argc && match; i++) {
+            int v = condition(all->pdata[r], c->argv[i]);
+
+            if (v < 0) {
+                error = v;
+            }
+            match = v == 1;
+        }
+        if (match) {
+            g_ptr_array_add(rows, all->pdata[r]);
+        }
+    }
+    if (!error) {
+        print_rows(c, rows, cols);
+    }
+    g_ptr_array_free(all, TRUE);
+    g_ptr_array_free(rows, TRUE);
+    g_ptr_array_free(cols, TRUE);
+    return error;
+}
+
+static int
+cmd_wait_until(struct cmd *c)
+{
+    const struct ovsdb_table_schema *ts = NULL;
+    struct vrow *row = NULL;
+    int error = lookup_table(c->argv[1], &ts);
+
+    if (error) {
+        return error;
+    }
+    row = find_row(ts, c->argv[2]);
+    if (!row) {
+        return -EAGAIN;
+    }
+    for (int i = 3; i < c->argc; i++) {
+        int v = condition(row, c->argv[i]);
+
+        if (v < 0) {
+            return v;
+        } else if (!v) {
+            return -EAGAIN;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * The command table. */
+struct cmd_syntax {
+    const char *name;
+    int min_args, max_args;     /* Not counting the name. */
+    int (*run)(struct cmd *);
+    const char *options;        /* Accepted, space-separated. */
+    bool uses_cache;            /* Needs the bridge/port/iface model. */
+};
+
+#define N INT_MAX
+static const struct cmd_syntax commands[] = {
+    { "init", 0, 0, cmd_init, "", false },
+    { "show", 0, 0, cmd_show, "", false },
+    { "emer-reset", 0, 0, cmd_emer_reset, "", false },
+    { "add-br", 1, 3, cmd_add_br, "--may-exist", true },
+    { "del-br", 1, 1, cmd_del_br, "--if-exists", true },
+    { "list-br", 0, 0, cmd_list_br, "--real --fake", true },
+    { "br-exists", 1, 1, cmd_br_exists, "", true },
+    { "br-to-vlan", 1, 1, cmd_br_to_vlan, "", true },
+    { "br-to-parent", 1, 1, cmd_br_to_parent, "", true },
+    { "br-set-external-id", 2, 3, cmd_br_set_external_id, "", true },
+    { "br-get-external-id", 1, 2, cmd_br_get_external_id, "", true },
+    { "list-ports", 1, 1, cmd_list_ports, "", true },
+    { "add-port", 2, 2, cmd_add_port, "--may-exist", true },
+    { "add-bond", 4, N, cmd_add_bond, "--may-exist --fake-iface", true },
+    { "del-port", 1, 2, cmd_del_port, "--if-exists --with-iface", true },
+    { "port-to-br", 1, 1, cmd_port_to_br, "", true },
+    { "list-ifaces", 1, 1, cmd_list_ifaces, "", true },
+    { "iface-to-br", 1, 1, cmd_iface_to_br, "", true },
+    { "get-controller", 1, 1, cmd_get_controller, "", true },
+    { "del-controller", 1, 1, cmd_del_controller, "", true },
+    { "set-controller", 1, N, cmd_set_controller, "", true },
+    { "get-fail-mode", 1, 1, cmd_get_fail_mode, "", true },
+    { "del-fail-mode", 1, 1, cmd_del_fail_mode, "", true },
+    { "set-fail-mode", 2, 2, cmd_set_fail_mode, "", true },
+    { "get-manager", 0, 0, cmd_get_manager, "", false },
+    { "del-manager", 0, 0, cmd_del_manager, "", false },
+    { "set-manager", 1, N, cmd_set_manager, "", false },
+    { "get-ssl", 0, 0, cmd_get_ssl, "", false },
+    { "del-ssl", 0, 0, cmd_del_ssl, "", false },
+    { "set-ssl", 3, 3, cmd_set_ssl, "--bootstrap", false },
+    { "get", 2, N, cmd_get, "--if-exists --id=", false },
+    { "set", 3, N, cmd_set, "--if-exists", false },
+    { "add", 4, N, cmd_add, "--if-exists", false },
+    { "remove", 4, N, cmd_remove, "--if-exists", false },
+    { "clear", 3, N, cmd_clear, "--if-exists", false },
+    { "list", 1, N, cmd_list, "--if-exists --columns=", false },
+    { "find", 1, N, cmd_find, "--columns=", false },
+    { "create", 2, N, cmd_create, "--id=", false },
+    { "destroy", 1, N, cmd_destroy, "--if-exists --all", false },
+    { "wait-until", 2, N, cmd_wait_until, "", false },
+};
+#undef N
+
+static const struct cmd_syntax *
+find_syntax(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
+        if (!strcmp(commands[i].name, name)) {
+            return &commands[i];
+        }
+    }
+    return NULL;
+}
+
+struct command {
+    const struct cmd_syntax *syntax;
+    struct cmd cmd;
+};
+
+/* Adds option 'arg' ("--name" or "--name=value") to 'options', checking it
+ * against what 'syntax' accepts. */
+static void
+add_option(GHashTable *options, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    char *name = eq ? g_strndup(arg, eq - arg) : g_strdup(arg);
+
+    if (g_hash_table_contains(options, name)) {
+        fatal("'%s' option specified multiple times", name);
+    }
+    g_hash_table_insert(options, name, g_strdup(eq ? eq + 1 : ""));
+}
+
+static void
+check_options(const struct command *c)
+{
+    GHashTableIter it;
+    const char *name, *value;
+
+    g_hash_table_iter_init(&it, c->cmd.options);
+    while (g_hash_table_iter_next(&it, (gpointer *) &name,
+                                  (gpointer *) &value)) {
+        char *with_eq = g_strdup_printf("%s=", name);
+        char **accepted = g_strsplit(c->syntax->options, " ", -1);
+        bool ok = false, takes_arg = false;
+
+        for (char **a = accepted; *a; a++) {
+            if (!strcmp(*a, name)) {
+                ok = true;
+            } else if (!strcmp(*a, with_eq)) {
+                ok = takes_arg = true;
+            }
+        }
+        g_strfreev(accepted);
+        g_free(with_eq);
+        if (!ok) {
+            fatal("'%s' command has no '%s' option", c->syntax->name, name);
+        } else if (takes_arg != (*value != '\0')) {
+            fatal(takes_arg ? "missing argument to '%s' option on '%s' "
+                  "command" : "'%s' option on '%s' does not accept an "
+                  "argument", name, c->syntax->name);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * Committing. */
+static GHashTable *inserted_names;  /* UUID string -> uuid-name. */
+
+static void
+name_uuids(json_t *j)
+{
+    if (json_is_array(j)) {
+        size_t i;
+        json_t *e;
+
+        if (json_array_size(j) == 2
+            && json_is_string(json_array_get(j, 0))
+            && !strcmp(json_string_value(json_array_get(j, 0)), "uuid")) {
+            const char *n = g_hash_table_lookup(
+                inserted_names, json_string_value(json_array_get(j, 1)));
+
+            if (n) {
+                json_array_set_new(j, 0, json_string("named-uuid"));
+                json_array_set_new(j, 1, json_string(n));
+            }
+            return;
+        }
+        json_array_foreach(j, i, e) {
+            name_uuids(e);
+        }
+    }
+}
+
+static json_t *
+uuid_json(const struct ovsdb_uuid *uuid)
+{
+    char buf[OVSDB_UUID_LEN + 1];
+
+    ovsdb_uuid_to_string(uuid, buf);
+    return json_pack("[s, s]", "uuid", buf);
+}
+
+static json_t *
+where_uuid(const struct vrow *row)
+{
+    return json_pack("[[s, s, o]]", "_uuid", "==", uuid_json(&row->uuid));
+}
+
+static bool
+row_changed(const struct vrow *row, size_t c)
+{
+    return !ovsdb_datum_equals(&row->old[c], &row->cur[c],
+                               &row->ts->columns[c]->type);
+}
+
+static json_t *
+row_json(const struct vrow *row, bool only_changed)
+{
+    json_t *obj = json_object();
+
+    for (size_t c = OVSDB_N_STD_COLUMNS; c < row->ts->n_columns; c++) {
+        const struct ovsdb_type *t = &row->ts->columns[c]->type;
+        json_t *j;
+
+        if (only_changed ? !row_changed(row, c)
+            : ovsdb_datum_is_default(&row->cur[c], t)) {
+            continue;
+        }
+        j = ovsdb_datum_to_json(&row->cur[c], t);
+        if (t->n_max != 1 || !row->cur[c].n) {
+            /* Always a ["set", ...] for sets, so the server never takes
+             * a one-element set for a scalar of another shape. */
+            if (!json_is_array(j) && !ovsdb_type_is_map(t)) {
+                j = json_pack("[s, [o]]", "set", j);
+            }
+        }
+        name_uuids(j);
+        json_object_set_new(obj, row->ts->columns[c]->name, j);
+    }
+    return obj;
+}
+
+static bool
+row_modified(const struct vrow *row)
+{
+    for (size_t c = OVSDB_N_STD_COLUMNS; c < row->ts->n_columns; c++) {
+        if (row_changed(row, c)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Builds the transaction.  Returns NULL if there is nothing to do. */
+static json_t *
+build_txn(bool bump_cfg, size_t *n_ops)
+{
+    json_t *ops = json_array();
+    GPtrArray *waits = g_ptr_array_new();
+    bool changes = false;
+    GHashTableIter it;
+    struct symbol *sym;
+    const char *sname;
+
+    g_hash_table_iter_init(&it, view->symbols);
+    while (g_hash_table_iter_next(&it, (gpointer *) &sname,
+                                  (gpointer *) &sym)) {
+        if (sym->referenced && !sym->created) {
+            fatal("row id \"%s\" is referenced but never created (e.g. "
+                  "with \"-- --id=%s create ...\")", sname, sname);
+        }
+    }
+
+    if (inserted_names) {
+        g_hash_table_destroy(inserted_names);
+    }
+    inserted_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                           NULL);
+    for (size_t t = 0; t < view->schema->n_tables; t++) {
+        GPtrArray *rs = view->rows[t];
+
+        for (size_t i = 0; i < rs->len; i++) {
+            struct vrow *r = rs->pdata[i];
+            char buf[OVSDB_UUID_LEN + 1];
+
+            if (!r->old && !r->deleted) {
+                ovsdb_uuid_to_string(&r->uuid, buf);
+                g_hash_table_insert(inserted_names, g_strdup(buf),
+                                    r->uuid_name);
+                changes = true;
+            } else if (r->old && (r->deleted ? r->ts->root
+                                  : row_modified(r))) {
+                changes = true;
+            }
+        }
+    }
+    if (!changes) {
+        json_decref(ops);
+        g_ptr_array_free(waits, TRUE);
+        return NULL;
+    }
+    if (bump_cfg) {
+        int64_t cfg = 0;
+
+        get_int(ovs_row, "next_cfg", &cfg);
+        set_int(ovs_row, "next_cfg", cfg + 1);
+    }
+
+    json_array_append_new(ops, json_string(db_name));
+    for (size_t t = 0; t < view->schema->n_tables; t++) {
+        GPtrArray *rs = view->rows[t];
+
+        for (size_t i = 0; i < rs->len; i++) {
+            struct vrow *r = rs->pdata[i];
+
+            if (r->old && (r->deleted || row_modified(r))) {
+                json_t *version = ovsdb_datum_to_json(
+                    &r->old[OVSDB_COL_VERSION],
+                    &r->ts->columns[OVSDB_COL_VERSION]->type);
+
+                json_array_append_new(ops, json_pack(
+                    "{s:s, s:s, s:o, s:[s], s:s, s:[{s:o}], s:i}",
+                    "op", "wait", "table", r->ts->name,
+                    "where", where_uuid(r), "columns", "_version",
+                    "until", "==", "rows", "_version", version,
+                    "timeout", 0));
+            }
+        }
+    }
+    for (size_t t = 0; t < view->schema->n_tables; t++) {
+        GPtrArray *rs = view->rows[t];
+
+        for (size_t i = 0; i < rs->len; i++) {
+            struct vrow *r = rs->pdata[i];
+
+            if (!r->old && !r->deleted) {
+                r->insert_op = json_array_size(ops) - 1;
+                json_array_append_new(ops, json_pack(
+                    "{s:s, s:s, s:s, s:o}", "op", "insert",
+                    "table", r->ts->name, "uuid-name", r->uuid_name,
+                    "row", row_json(r, false)));
+            } else if (r->old && r->deleted) {
+                if (r->ts->root) {
+                    json_array_append_new(ops, json_pack(
+                        "{s:s, s:s, s:o}", "op", "delete",
+                        "table", r->ts->name, "where", where_uuid(r)));
+                }
+            } else if (r->old && row_modified(r)) {
+                json_array_append_new(ops, json_pack(
+                    "{s:s, s:s, s:o, s:o}", "op", "update",
+                    "table", r->ts->name, "where", where_uuid(r),
+                    "row", row_json(r, true)));
+            }
+        }
+    }
+    g_ptr_array_free(waits, TRUE);
+    *n_ops = json_array_size(ops) - 1;
+    return ops;
+}
+
+/* ---------------------------------------------------------------------
+ * Main. */
+static char *db;
+static int timeout_secs;
+static bool no_wait;
+static char *ssl_key, *ssl_cert, *ssl_ca;
+static bool ssl_bootstrap;
+
+static void
+usage(void)
+{
+    printf("%s: control the switch's configuration database\n"
+           "usage: %s [OPTIONS] COMMAND [ARG...] [-- [OPTIONS] COMMAND "
+           "[ARG...]]...\n\n"
+           "Open vSwitch commands:\n"
+           "  init                        initialize database, if not yet "
+           "initialized\n"
+           "  show                        print overview of database "
+           "contents\n"
+           "  emer-reset                  reset configuration to clean "
+           "state\n\n"
+           "Bridge commands:\n"
+           "  add-br BRIDGE               create a new bridge named "
+           "BRIDGE\n"
+           "  add-br BRIDGE PARENT VLAN   create new fake BRIDGE in PARENT "
+           "on VLAN\n"
+           "  del-br BRIDGE               delete BRIDGE and all of its "
+           "ports\n"
+           "  list-br                     print the names of all the "
+           "bridges\n"
+           "  br-exists BRIDGE            exit 2 if BRIDGE does not exist\n"
+           "  br-to-vlan BRIDGE           print the VLAN which BRIDGE is "
+           "on\n"
+           "  br-to-parent BRIDGE         print the parent of BRIDGE\n"
+           "  br-set-external-id BRIDGE KEY VALUE  set KEY on BRIDGE to "
+           "VALUE\n"
+           "  br-get-external-id BRIDGE [KEY]  print value of KEY on "
+           "BRIDGE\n\n"
+           "Port and interface commands:\n"
+           "  list-ports BRIDGE, add-port BRIDGE PORT, "
+           "add-bond BRIDGE PORT IFACE...,\n"
+           "  del-port [BRIDGE] PORT, port-to-br PORT, "
+           "list-ifaces BRIDGE, iface-to-br IFACE\n\n"
+           "Controllers, managers, SSL:\n"
+           "  get-controller, set-controller, del-controller, "
+           "get-fail-mode,\n"
+           "  set-fail-mode, del-fail-mode, get-manager, set-manager, "
+           "del-manager,\n"
+           "  get-ssl, set-ssl [--bootstrap] KEY CERT CA-CERT, del-ssl\n\n"
+           "Database commands:\n"
+           "  list, find, get, set, add, remove, clear, create, destroy, "
+           "wait-until\n\n"
+           "Not implemented: column settings after add-port/add-bond, "
+           "--dry-run,\n"
+           "  --retry, comment, and the ovs-vsctl commands not listed "
+           "here.\n\n"
+           "Options:\n"
+           "  --db=DATABASE               connect to DATABASE (default: "
+           "unix:$XSV_RUNDIR/db.sock,\n"
+           "                              $XSV_RUNDIR defaulting to "
+           "/run/xsvswitch)\n"
+           "  --no-wait                   do not wait for the switch to "
+           "reconfigure\n"
+           "  -t, --timeout=SECS          wait at most SECS seconds (then "
+           "exit 142, SIGALRM)\n"
+           "  -f, --format=FORMAT         list, table, bare, csv or json\n"
+           "  --bare, --oneline, --no-headings, -d, --data=string|bare|"
+           "json\n"
+           "  -p, --private-key=FILE, -c, --certificate=FILE, -C, "
+           "--ca-cert=FILE\n"
+           "  --bootstrap-ca-cert=FILE    SSL settings for ssl: databases\n"
+           "  -v..., --verbose...         accepted and ignored\n"
+           "  -h, --help, -V, --version\n",
+           program_name(), program_name());
+}
+
+static bool
+parse_global(const char *arg)
+{
+    const char *v;
+
+#define VAL(P) (!strncmp(arg, P "=", strlen(P) + 1) \
+                && (v = arg + strlen(P) + 1, true))
+    if (VAL("--db")) {
+        g_free(db);
+        db = g_strdup(v);
+    } else if (VAL("--timeout") || (!strncmp(arg, "-t", 2) && arg[2]
+                                    && (v = arg + 2, true))) {
+        char *end;
+        long t = strtol(v, &end, 10);
+
+        if (*end || t < 0) {
+            fatal("value %s on -t or --timeout is invalid", v);
+        }
+        timeout_secs = t;
+    } else if (!strcmp(arg, "--no-wait")) {
+        no_wait = true;
+    } else if (VAL("--format") || (!strncmp(arg, "-f", 2) && arg[2]
+                                   && (v = arg + 2, true))) {
+        if (!strcmp(v, "list")) {
+            out_format = FMT_LIST;
+        } else if (!strcmp(v, "table")) {
+            out_format = FMT_TABLE;
+        } else if (!strcmp(v, "csv")) {
+            out_format = FMT_CSV;
+        } else if (!strcmp(v, "json")) {
+            out_format = FMT_JSON;
+        } else if (!strcmp(v, "bare")) {
+            out_format = FMT_LIST;
+            data_format = DATA_BARE;
+            headings = false;
+        } else {
+            fatal("unknown output format \"%s\"", v);
+        }
+    } else if (VAL("--data")) {
+        data_format = (!strcmp(v, "bare") ? DATA_BARE
+                       : !strcmp(v, "json") ? DATA_JSON : DATA_STRING);
+    } else if (!strcmp(arg, "--bare")) {
+        out_format = FMT_LIST;
+        data_format = DATA_BARE;
+        headings = false;
+    } else if (!strcmp(arg, "--no-headings")) {
+        headings = false;
+    } else if (!strcmp(arg, "--oneline")) {
+        oneline = true;
+    } else if (!strcmp(arg, "--pretty") || !strcmp(arg, "--no-syslog")
+               || !strcmp(arg, "--retry")) {
+        /* Accepted; nothing to do. */
+    } else if (VAL("--private-key")) {
+        ssl_key = g_strdup(v);
+    } else if (VAL("--certificate")) {
+        ssl_cert = g_strdup(v);
+    } else if (VAL("--ca-cert")) {
+        ssl_ca = g_strdup(v);
+    } else if (VAL("--bootstrap-ca-cert")) {
+        ssl_ca = g_strdup(v);
+        ssl_bootstrap = true;
+    } else if (!strncmp(arg, "-v", 2) || !strncmp(arg, "--verbose", 9)
+               || !strncmp(arg, "--log-file", 10)) {
+        /* Logging options: accepted and ignored. */
+    } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+        usage();
+        exit(EXIT_SUCCESS);
+    } else if (!strcmp(arg, "-V") || !strcmp(arg, "--version")) {
+        print_version();
+        exit(EXIT_SUCCESS);
+    } else {
+        return false;
+    }
+#undef VAL
+    return true;
+}
+
+static GPtrArray *
+parse_commands(int argc, char **argv)
+{
+    GPtrArray *cmds = g_ptr_array_new();
+    GHashTable *pending = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                g_free, g_free);
+    int i = 1;
+
+    /* Global options; others before the first command are the first
+     * command's. */
+    for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
+        if (!parse_global(argv[i])) {
+            if (argv[i][1] != '-') {
+                fatal("unrecognized option '%s' (use --help for help)",
+                      argv[i]);
+            }
+            add_option(pending, argv[i]);
+        }
+    }
+    while (i < argc) {
+        struct command *c;
+        int start;
+
+        if (!strcmp(argv[i], "--")) {
+            i++;
+            continue;
+        }
+        c = g_new0(struct command, 1);
+        c->cmd.options = pending;
+        pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                        g_free);
+        for (; i < argc && !strncmp(argv[i], "--", 2) && argv[i][2]; i++) {
+            add_option(c->cmd.options, argv[i]);
+        }
+        if (i >= argc || !strcmp(argv[i], "--")) {
+            fatal("missing command name (use --help for help)");
+        }
+        c->syntax = find_syntax(argv[i]);
+        if (!c->syntax) {
+            fatal("unknown command '%s'; use --help for help", argv[i]);
+        }
+        start = i;
+        while (i < argc && strcmp(argv[i], "--")) {
+            i++;
+        }
+        c->cmd.argc = i - start;
+        c->cmd.argv = &argv[start];
+        if (c->cmd.argc - 1 < c->syntax->min_args) {
+            fatal("'%s' command requires at least %d arguments",
+                  c->syntax->name, c->syntax->min_args);
+        } else if (c->cmd.argc - 1 > c->syntax->max_args) {
+            fatal("'%s' command takes at most %d arguments",
+                  c->syntax->name, c->syntax->max_args);
+        }
+        check_options(c);
+        g_ptr_array_add(cmds, c);
+    }
+    if (g_hash_table_size(pending)) {
+        fatal("missing command name (use --help for help)");
+    }
+    g_hash_table_destroy(pending);
+    if (!cmds->len) {
+        fatal("missing command name (use --help for help)");
+    }
+    return cmds;
+}
+
+static void
+alarm_handler(int sig)
+{
+    static const char msg[] =
+        "|00001|fatal_signal|WARN|terminating with signal 14 (Alarm "
+        "clock)\n";
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    size_t n;
+    ssize_t r;
+
+    gmtime_r(&now, &tm);
+    n = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    r = write(STDERR_FILENO, stamp, n);
+    r = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void) r;
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void
+connect_db(void)
+{
+    struct diag *d = diag_new();
+    struct stream *stream;
+    json_t *reply, *request;
+    int error;
+
+    if (ssl_key || ssl_cert || ssl_ca) {
+        error = stream_ssl_set_config(ssl_key, ssl_cert, ssl_ca,
+                                      ssl_bootstrap, d);
+        if (error) {
+            diag_print(d, stderr, program_name());
+            exit(EXIT_FAILURE);
+        }
+    }
+    error = stream_open_block(db, -1, &stream, d);
+    if (error) {
+        fatal("%s: database connection failed (%s)", db,
+              g_strerror(-error));
+    }
+    diag_free(d);
+    rpc = jsonrpc_open(stream);
+    request = jsonrpc_create_request("get_schema",
+                                     json_pack("[s]", db_name), NULL);
+    error = jsonrpc_transact_block(rpc, request, &reply, -1);
+    if (error || jsonrpc_msg_error(reply)) {
+        fatal("%s: could not retrieve schema", db);
+    }
+    {
+        struct ovsdb_schema *schema;
+        char *err = NULL;
+
+        if (ovsdb_schema_from_json(jsonrpc_msg_result(reply), &schema,
+                                   &err)) {
+            fatal("%s: bad schema: %s", db, err);
+        }
+        view = view_create(schema);
+    }
+    json_decref(reply);
+}
+
+static void
+wait_for_cfg(int64_t next_cfg)
+{
+    for (;;) {
+        json_t *reply = transact(json_pack(
+            "[s, {s:s, s:s, s:[], s:[s]}]", db_name, "op", "select",
+            "table", "Open_vSwitch", "where", "columns", "cur_cfg"));
+        json_t *rows = json_object_get(
+            json_array_get(jsonrpc_msg_result(reply), 0), "rows");
+        json_t *cur = json_object_get(json_array_get(rows, 0), "cur_cfg");
+        bool done = json_is_integer(cur)
+            && json_integer_value(cur) >= next_cfg;
+
+        json_decref(reply);
+        if (done) {
+            return;
+        }
+        g_usleep(100 * 1000);
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    GPtrArray *cmds;
+    const char *rundir;
+
+    set_program_name(argv[0]);
+    cmds = parse_commands(argc, argv);
+    if (!db) {
+        rundir = getenv("XSV_RUNDIR");
+        db = g_strdup_printf("unix:%s/db.sock",
+                             rundir && *rundir ? rundir : "/run/xsvswitch");
+    }
+    if (timeout_secs) {
+        signal(SIGALRM, alarm_handler);
+        alarm(timeout_secs);
+    }
+    connect_db();
+
+    for (;;) {
+        struct ovsdb_schema *schema = view->schema;
+        bool again = false;
+        int64_t next_cfg = 0;
+        json_t *txn, *reply = NULL, *result = NULL;
+        size_t n_ops = 0;
+        GPtrArray *ovs;
+
+        view_load(schema);
+        ovs = live_rows("Open_vSwitch");
+        ovs_row = ovs->len ? ovs->pdata[0] : row_insert_named("Open_vSwitch");
+        g_ptr_array_free(ovs, TRUE);
+        n_tables_printed = 0;
+
+        for (size_t i = 0; i < cmds->len; i++) {
+            struct command *c = cmds->pdata[i];
+            int error;
+
+            if (c->cmd.out) {
+                g_string_free(c->cmd.out, TRUE);
+            }
+            c->cmd.out = g_string_new(NULL);
+            c->cmd.created = NULL;
+            if (c->syntax->uses_cache) {
+                cache_populate();
+            }
+            error = c->syntax->run(&c->cmd);
+            if (error == -EAGAIN) {
+                again = true;
+                break;
+            } else if (error) {
+                fatal("%s", error_msg ? error_msg : g_strerror(-error));
+            }
+        }
+        if (again) {
+            g_usleep(100 * 1000);
+            continue;
+        }
+
+        txn = build_txn(!no_wait, &n_ops);
+        if (txn) {
+            size_t i;
+            json_t *r;
+
+            reply = transact(txn);
+            result = jsonrpc_msg_result(reply);
+            json_array_foreach(result, i, r) {
+                json_t *e = json_object_get(r, "error");
+
+                if (!e) {
+                    continue;
+                }
+                if (json_is_string(e)
+                    && !strcmp(json_string_value(e), "timed out")) {
+                    again = true;
+                    break;
+                }
+                fatal("transaction error: %s",
+                      json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS));
+            }
+            if (again) {
+                json_decref(reply);
+                continue;
+            }
+            get_int(ovs_row, "next_cfg", &next_cfg);
+        }
+
+        for (size_t i = 0; i < cmds->len; i++) {
+            struct command *c = cmds->pdata[i];
+            GString *out = c->cmd.out;
+
+            if (c->cmd.created && result) {
+                json_t *u = json_object_get(
+                    json_array_get(result, c->cmd.created->insert_op),
+                    "uuid");
+
+                g_string_append_printf(out, "%s\n",
+                                       json_string_value(
+                                           json_array_get(u, 1)));
+            }
+            if (oneline) {
+                for (size_t k = 0; k < out->len; k++) {
+                    char ch = out->str[k];
+
+                    if (ch == '\n' && k + 1 < out->len) {
+                        fputs("\\n", stdout);
+                    } else if (ch == '\\') {
+                        fputs("\\\\", stdout);
+                    } else if (ch != '\n') {
+                        putchar(ch);
+                    }
+                }
+                putchar('\n');
+            } else {
+                fputs(out->str, stdout);
+            }
+        }
+        fflush(stdout);
+        json_decref(reply);
+        if (txn && !no_wait) {
+            wait_for_cfg(next_cfg);
+        }
+        break;
+    }
+    return 0;
+}

@@ -1,0 +1,1899 @@
+/* vsdb-server.c -- the configuration database server.
+ *
+ * vsdb-server serves one OVSDB database (RFC 7047), normally our
+ * Open_vSwitch schema, to JSON-RPC clients on punix:, ptcp: and pssl:
+ * listeners, plus the read-only "_Server" database that Open vSwitch's
+ * IDL (ovs-vsctl) consults.  The database lives in an ovsdb-log file
+ * (ovsdb-log.h): it is replayed at start, each committed transaction is
+ * appended (and synced) before the reply goes out, and the file is
+ * compacted when it has grown large.  Transactions run through
+ * ovsdb_execute() (ovsdb-txn.h); the change set of each commit feeds the
+ * monitors ("monitor", "monitor_cond", "monitor_cond_since") and re-runs
+ * the transactions blocked in a "wait".  Everything runs in one thread
+ * around poll(). */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <glib.h>
+#include <jansson.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "jsonrpc.h"
+#include "log.h"
+#include "ovsdb-data.h"
+#include "ovsdb-db.h"
+#include "ovsdb-log.h"
+#include "ovsdb-schema.h"
+#include "ovsdb-txn.h"
+#include "stream.h"
+#include "util.h"
+
+LOG_DEFINE_THIS_MODULE(vsdb_server);
+#define LOG_IS_DBG() log_is_enabled(&this_module, LL_DBG)
+
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/share/xsvswitch"
+#endif
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR "/var"
+#endif
+#ifndef RUNSTATEDIR
+#define RUNSTATEDIR "/run/xsvswitch"
+#endif
+
+#define SERVER_DB "_Server"
+
+/* The "_Server" database's schema, as Open vSwitch 3.x has it. */
+static const char server_schema_text[] =
+    "{\"name\":\"_Server\",\"version\":\"1.2.0\",\"tables\":{"
+    "\"Database\":{\"columns\":{"
+    "\"name\":{\"type\":\"string\"},"
+    "\"model\":{\"type\":{\"key\":{\"type\":\"string\",\"enum\":[\"set\","
+    "[\"standalone\",\"clustered\",\"relay\"]]}}},"
+    "\"connected\":{\"type\":\"boolean\"},"
+    "\"leader\":{\"type\":\"boolean\"},"
+    "\"schema\":{\"type\":{\"key\":{\"type\":\"string\"},\"min\":0,"
+    "\"max\":1}},"
+    "\"cid\":{\"type\":{\"key\":{\"type\":\"uuid\"},\"min\":0,\"max\":1}},"
+    "\"sid\":{\"type\":{\"key\":{\"type\":\"uuid\"},\"min\":0,\"max\":1}},"
+    "\"index\":{\"type\":{\"key\":{\"type\":\"integer\"},\"min\":0,"
+    "\"max\":1}}},"
+    "\"isRoot\":true}}}";
+
+/* One database served. */
+struct db {
+    char *name;
+    struct ovsdb_db *db;
+    json_t *schema_json;        /* get_schema's answer. */
+    struct ovsdb_log *log;      /* NULL for _Server. */
+};
+
+enum monitor_version {
+    MONITOR_V1,                 /* "monitor": "update". */
+    MONITOR_V2,                 /* "monitor_cond": "update2". */
+    MONITOR_V3,                 /* "monitor_cond_since": "update3". */
+};
+
+/* What one monitor watches in one table. */
+struct mt {
+    const struct ovsdb_table_schema *ts;
+    const struct ovsdb_column **columns;
+    size_t n_columns;
+    bool initial, insert, delete, modify;
+    json_t *where;              /* NULL: every row. */
+};
+
+struct monitor {
+    struct db *db;
+    json_t *id;                 /* The monitor id (JSON). */
+    enum monitor_version version;
+    GPtrArray *tables;          /* Of struct mt *. */
+};
+
+struct conn {
+    struct jsonrpc *rpc;
+    char *name;
+    GPtrArray *monitors;        /* Of struct monitor *. */
+    GPtrArray *locks;           /* Names of locks held or waited for. */
+    bool dead;
+};
+
+/* A transaction blocked in "wait". */
+struct pending {
+    struct conn *conn;
+    struct db *db;
+    json_t *id;
+    json_t *ops;
+    long long int start;
+};
+
+static struct db main_db, server_db;
+static GPtrArray *listeners;    /* Of struct pstream *. */
+static GPtrArray *conns;        /* Of struct conn *. */
+static GList *pending_txns;     /* Of struct pending *. */
+static GHashTable *locks;       /* Name -> GQueue of struct conn *. */
+static char last_txn_id[OVSDB_UUID_LEN + 1]
+    = "00000000-0000-0000-0000-000000000000";
+static int signal_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t exiting;
+static char *unixctl_path;
+static struct pstream *unixctl_listener;
+static GPtrArray *unixctl_conns;
+
+static long long int
+time_msec(void)
+{
+    return g_get_monotonic_time() / 1000;
+}
+
+/* ------------------------------------------------------------------------
+ * Conditions ("where" of monitor_cond): a list of clauses, a row matching
+ * if any clause does; an absent or empty list matches every row. */
+
+static bool
+clause_matches(const struct ovsdb_table_schema *ts, const json_t *clause,
+               const json_t *row)
+{
+    const struct ovsdb_column *col;
+    struct ovsdb_datum want, have;
+    struct ovsdb_type type;
+    const char *op;
+    char *err = NULL;
+    bool match = false;
+    int cmp;
+
+    if (json_is_boolean(clause)) {
+        return json_is_true(clause);
+    }
+    if (!json_is_array(clause) || json_array_size(clause) != 3
+        || !json_is_string(json_array_get(clause, 0))
+        || !json_is_string(json_array_get(clause, 1))) {
+        return false;
+    }
+    col = ovsdb_table_schema_get_column(
+        ts, json_string_value(json_array_get(clause, 0)));
+    op = json_string_value(json_array_get(clause, 1));
+    if (!col) {
+        return false;
+    }
+    type = col->type;
+    type.n_min = 0;
+    if (ovsdb_datum_from_json(&want, &type, json_array_get(clause, 2), NULL,
+                              &err)) {
+        g_free(err);
+        return false;
+    }
+    if (ovsdb_datum_from_json(&have, &col->type,
+                              json_object_get(row, col->name), NULL, &err)) {
+        g_free(err);
+        ovsdb_datum_destroy(&want, &type);
+        return false;
+    }
+    cmp = ovsdb_datum_compare(&have, &want, &col->type);
+    if (!strcmp(op, "==")) {
+        match = cmp == 0;
+    } else if (!strcmp(op, "!=")) {
+        match = cmp != 0;
+    } else if (!strcmp(op, "includes")) {
+        match = ovsdb_datum_includes_all(&have, &want, &col->type);
+    } else if (!strcmp(op, "excludes")) {
+        match = ovsdb_datum_excludes_all(&have, &want, &col->type);
+    } else if (have.n == 1 && want.n == 1) {
+        cmp = ovsdb_atom_compare(&have.keys[0], &want.keys[0],
+                                 col->type.key.type);
+        match = (!strcmp(op, "<") ? cmp < 0
+                 : !strcmp(op, "<=") ? cmp <= 0
+                 : !strcmp(op, ">") ? cmp > 0
+                 : !strcmp(op, ">=") ? cmp >= 0 : false);
+    }
+    ovsdb_datum_destroy(&want, &type);
+    ovsdb_datum_destroy(&have, &col->type);
+    return match;
+}
+
+/* 'row' is a JSON object holding every column the clauses name. */
+static bool
+row_matches(const struct mt *mt, const json_t *row)
+{
+    size_t i;
+    json_t *clause;
+
+    if (!mt->where || !json_array_size(mt->where)) {
+        return true;
+    }
+    json_array_foreach (mt->where, i, clause) {
+        if (clause_matches(mt->ts, clause, row)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------------
+ * Monitors. */
+
+static void
+mt_destroy(struct mt *mt)
+{
+    if (mt) {
+        g_free(mt->columns);
+        json_decref(mt->where);
+        g_free(mt);
+    }
+}
+
+static void
+monitor_destroy(struct monitor *m)
+{
+    if (m) {
+        g_ptr_array_free(m->tables, TRUE);
+        json_decref(m->id);
+        g_free(m);
+    }
+}
+
+/* Parses one <monitor-request> for table 'ts' into a new 'mt'.  Returns
+ * NULL and sets '*errp' on error. */
+static struct mt *
+mt_parse(const struct ovsdb_table_schema *ts, const json_t *req,
+         bool allow_where, char **errp)
+{
+    struct mt *mt = g_new0(struct mt, 1);
+    json_t *columns, *select, *where;
+    size_t i;
+
+    mt->ts = ts;
+    mt->initial = mt->insert = mt->delete = mt->modify = true;
+    if (!json_is_object(req)) {
+        *errp = g_strdup("monitor request must be an object");
+        goto error;
+    }
+    columns = json_object_get(req, "columns");
+    if (columns) {
+        json_t *c;
+
+        if (!json_is_array(columns)) {
+            *errp = g_strdup("\"columns\" must be an array");
+            goto error;
+        }
+        mt->columns = g_new(const struct ovsdb_column *,
+                            json_array_size(columns));
+        json_array_foreach (columns, i, c) {
+            const struct ovsdb_column *col = json_is_string(c)
+                ? ovsdb_table_schema_get_column(ts, json_string_value(c))
+                : NULL;
+            size_t j;
+
+            if (!col) {
+                *errp = g_strdup_printf("%s: no such column in table %s",
+                                        json_is_string(c)
+                                        ? json_string_value(c) : "?",
+                                        ts->name);
+                goto error;
+            }
+            for (j = 0; j < mt->n_columns; j++) {
+                if (mt->columns[j] == col) {
+                    break;
+                }
+            }
+            if (j == mt->n_columns) {
+                mt->columns[mt->n_columns++] = col;
+            }
+        }
+    } else {
+        mt->columns = g_new(const struct ovsdb_column *, ts->n_columns);
+        for (i = 0; i < ts->n_columns; i++) {
+            if (i != OVSDB_COL_UUID) {
+                mt->columns[mt->n_columns++] = ts->columns[i];
+            }
+        }
+    }
+    select = json_object_get(req, "select");
+    if (select) {
+        json_t *v;
+
+        if (!json_is_object(select)) {
+            *errp = g_strdup("\"select\" must be an object");
+            goto error;
+        }
+#define SELECT_FLAG(NAME)                                   \
+        v = json_object_get(select, #NAME);                 \
+        if (v) {                                            \
+            mt->NAME = json_is_true(v);                     \
+        }
+        SELECT_FLAG(initial);
+        SELECT_FLAG(insert);
+        SELECT_FLAG(delete);
+        SELECT_FLAG(modify);
+#undef SELECT_FLAG
+    }
+    where = json_object_get(req, "where");
+    if (where && allow_where) {
+        if (!json_is_array(where)) {
+            *errp = g_strdup("\"where\" must be an array");
+            goto error;
+        }
+        mt->where = json_incref(where);
+    }
+    return mt;
+
+error:
+    mt_destroy(mt);
+    return NULL;
+}
+
+static json_t *
+columns_json(const struct ovsdb_row *row, const struct mt *mt)
+{
+    /* ovsdb_row_to_json() takes no columns as all of them. */
+    return (mt->n_columns
+            ? ovsdb_row_to_json(row, mt->columns, mt->n_columns)
+            : json_object());
+}
+
+/* The columns of 'obj' that 'mt' monitors. */
+static json_t *
+filter_columns(const struct mt *mt, const json_t *obj)
+{
+    json_t *out = json_object();
+    size_t i;
+
+    for (i = 0; i < mt->n_columns; i++) {
+        json_t *v = json_object_get(obj, mt->columns[i]->name);
+
+        if (v) {
+            json_object_set(out, mt->columns[i]->name, v);
+        }
+    }
+    return out;
+}
+
+/* Drops from the v2 "initial"/"insert" row the columns at their default
+ * values, as Open vSwitch does. */
+static json_t *
+drop_defaults(const struct mt *mt, json_t *row)
+{
+    size_t i;
+
+    for (i = 0; i < mt->n_columns; i++) {
+        const struct ovsdb_column *col = mt->columns[i];
+        json_t *v = json_object_get(row, col->name);
+        struct ovsdb_datum d;
+        char *err = NULL;
+
+        if (!v) {
+            continue;
+        }
+        if (ovsdb_datum_from_json(&d, &col->type, v, NULL, &err)) {
+            g_free(err);
+            continue;
+        }
+        if (ovsdb_datum_is_default(&d, &col->type)) {
+            json_object_del(row, col->name);
+        }
+        ovsdb_datum_destroy(&d, &col->type);
+    }
+    return row;
+}
+
+/* The "modify" diff of update2 for one column: the new value for a
+ * column of at most one element, otherwise the elements (or map pairs)
+ * added or removed, with changed map keys carrying their new value. */
+static json_t *
+column_diff(const struct ovsdb_column *col, const json_t *old_json,
+            const json_t *new_json)
+{
+    const struct ovsdb_type *type = &col->type;
+    struct ovsdb_datum old, new, diff;
+    char *err = NULL;
+    unsigned int i;
+    json_t *out;
+
+    if (type->n_max <= 1) {
+        return json_incref((json_t *) new_json);
+    }
+    if (ovsdb_datum_from_json(&old, type, old_json, NULL, &err)) {
+        g_free(err);
+        return json_incref((json_t *) new_json);
+    }
+    if (ovsdb_datum_from_json(&new, type, new_json, NULL, &err)) {
+        g_free(err);
+        ovsdb_datum_destroy(&old, type);
+        return json_incref((json_t *) new_json);
+    }
+    ovsdb_datum_init_empty(&diff);
+    diff.keys = g_new(union ovsdb_atom, old.n + new.n + 1);
+    if (type->value.type != OVSDB_TYPE_VOID) {
+        diff.values = g_new(union ovsdb_atom, old.n + new.n + 1);
+    }
+    for (i = 0; i < old.n; i++) {
+        int j = ovsdb_datum_find_key(&new, &old.keys[i], type->key.type);
+
+        if (j < 0) {
+            ovsdb_atom_clone(&diff.keys[diff.n], &old.keys[i],
+                             type->key.type);
+            if (diff.values) {
+                ovsdb_atom_clone(&diff.values[diff.n], &old.values[i],
+                                 type->value.type);
+            }
+            diff.n++;
+        } else if (diff.values
+                   && !ovsdb_atom_equals(&old.values[i], &new.values[j],
+                                         type->value.type)) {
+            ovsdb_atom_clone(&diff.keys[diff.n], &new.keys[j],
+                             type->key.type);
+            ovsdb_atom_clone(&diff.values[diff.n], &new.values[j],
+                             type->value.type);
+            diff.n++;
+        }
+    }
+    for (i = 0; i < new.n; i++) {
+        if (ovsdb_datum_find_key(&old, &new.keys[i], type->key.type) < 0) {
+            ovsdb_atom_clone(&diff.keys[diff.n], &new.keys[i],
+                             type->key.type);
+            if (diff.values) {
+                ovsdb_atom_clone(&diff.values[diff.n], &new.values[i],
+                                 type->value.type);
+            }
+            diff.n++;
+        }
+    }
+    if (ovsdb_datum_sort(&diff, type->key.type)) {
+        /* Cannot happen: keys come from disjoint sets. */
+        LOG_WARN("duplicate keys in a monitor diff");
+    }
+    {
+        struct ovsdb_type loose = *type;
+
+        loose.n_min = 0;
+        out = ovsdb_datum_to_json(&diff, &loose);
+        ovsdb_datum_destroy(&diff, &loose);
+    }
+    ovsdb_datum_destroy(&old, type);
+    ovsdb_datum_destroy(&new, type);
+    return out;
+}
+
+/* Adds 'row_update' for row 'uuid' of table 'table' to 'updates'. */
+static void
+add_update(json_t *updates, const char *table, const char *uuid,
+           json_t *row_update)
+{
+    json_t *t = json_object_get(updates, table);
+
+    if (!t) {
+        t = json_object();
+        json_object_set_new(updates, table, t);
+    }
+    json_object_set_new(t, uuid, row_update);
+}
+
+/* The initial contents that monitor 'm' reports. */
+static json_t *
+monitor_initial(const struct monitor *m)
+{
+    json_t *updates = json_object();
+    guint i;
+
+    for (i = 0; i < m->tables->len; i++) {
+        const struct mt *mt = g_ptr_array_index(m->tables, i);
+        struct ovsdb_table *table = ovsdb_db_get_table(m->db->db,
+                                                       mt->ts->name);
+        struct ovsdb_table_cursor cursor;
+        const struct ovsdb_row *row;
+
+        if (!mt->initial) {
+            continue;
+        }
+        ovsdb_table_cursor_init(&cursor, table);
+        while ((row = ovsdb_table_cursor_next(&cursor))) {
+            char uuid[OVSDB_UUID_LEN + 1];
+            json_t *full, *cols, *ru;
+
+            if (mt->where) {
+                full = ovsdb_row_to_json(row, NULL, 0);
+                if (!row_matches(mt, full)) {
+                    json_decref(full);
+                    continue;
+                }
+                json_decref(full);
+            }
+            ovsdb_uuid_to_string(ovsdb_row_get_uuid(row), uuid);
+            cols = columns_json(row, mt);
+            if (m->version == MONITOR_V1) {
+                ru = json_pack("{so}", "new", cols);
+            } else {
+                ru = json_pack("{so}", "initial", drop_defaults(mt, cols));
+            }
+            add_update(updates, mt->ts->name, uuid, ru);
+        }
+    }
+    return updates;
+}
+
+/* The update that monitor 'm' reports for 'changes' (change form), or NULL
+ * if none. */
+static json_t *
+monitor_changes(const struct monitor *m, const json_t *changes)
+{
+    json_t *updates = json_object();
+    guint i;
+
+    for (i = 0; i < m->tables->len; i++) {
+        const struct mt *mt = g_ptr_array_index(m->tables, i);
+        struct ovsdb_table *table = ovsdb_db_get_table(m->db->db,
+                                                       mt->ts->name);
+        json_t *rows = json_object_get(changes, mt->ts->name);
+        const char *uuid_s;
+        json_t *change;
+
+        json_object_foreach (rows, uuid_s, change) {
+            json_t *old = json_object_get(change, "old");
+            json_t *new = json_object_get(change, "new");
+            json_t *old_full = NULL, *new_full = NULL;
+            const struct ovsdb_row *row = NULL;
+            struct ovsdb_uuid uuid;
+            bool old_in, new_in;
+            json_t *ru = NULL;
+
+            if (new && ovsdb_uuid_from_string(&uuid, uuid_s)) {
+                row = ovsdb_table_get_row(table, &uuid);
+            }
+            if (row) {
+                new_full = ovsdb_row_to_json(row, NULL, 0);
+            }
+            if (old) {
+                old_full = new_full ? json_deep_copy(new_full)
+                                    : json_object();
+                json_object_update(old_full, old);
+            }
+            old_in = old_full && row_matches(mt, old_full);
+            new_in = new_full && row_matches(mt, new_full);
+
+            if (!old_in && new_in && mt->insert) {
+                json_t *cols = filter_columns(mt, new_full);
+
+                ru = (m->version == MONITOR_V1
+                      ? json_pack("{so}", "new", cols)
+                      : json_pack("{so}", "insert", drop_defaults(mt, cols)));
+            } else if (old_in && !new_in && mt->delete) {
+                ru = (m->version == MONITOR_V1
+                      ? json_pack("{so}", "old", filter_columns(mt, old_full))
+                      : json_pack("{sn}", "delete"));
+            } else if (old_in && new_in && mt->modify) {
+                json_t *changed = json_object();
+                size_t j;
+
+                for (j = 0; j < mt->n_columns; j++) {
+                    const char *name = mt->columns[j]->name;
+
+                    if (json_object_get(old, name)) {
+                        json_object_set_new(
+                            changed, name,
+                            m->version == MONITOR_V1
+                            ? json_incref(json_object_get(old, name))
+                            : column_diff(mt->columns[j],
+                                          json_object_get(old, name),
+                                          json_object_get(new_full, name)));
+                    }
+                }
+                if (!json_object_size(changed)) {
+                    json_decref(changed);
+                } else if (m->version == MONITOR_V1) {
+                    ru = json_pack("{soso}", "old", changed,
+                                   "new", filter_columns(mt, new_full));
+                } else {
+                    ru = json_pack("{so}", "modify", changed);
+                }
+            }
+            if (ru) {
+                add_update(updates, mt->ts->name, uuid_s, ru);
+            }
+            json_decref(old_full);
+            json_decref(new_full);
+        }
+    }
+    if (!json_object_size(updates)) {
+        json_decref(updates);
+        return NULL;
+    }
+    return updates;
+}
+
+static void
+conn_send(struct conn *c, json_t *msg)
+{
+    if (LOG_IS_DBG()) {
+        char *s = jsonrpc_msg_to_string(msg);
+
+        LOG_DBG("%s: send %.2000s", c->name, s);
+        g_free(s);
+    }
+    if (jsonrpc_send(c->rpc, msg)) {
+        c->dead = true;
+    }
+}
+
+/* Tells every monitor of 'db' about 'changes'. */
+static void
+monitors_notify(struct db *db, const json_t *changes)
+{
+    guint i, j;
+
+    for (i = 0; i < conns->len; i++) {
+        struct conn *c = g_ptr_array_index(conns, i);
+
+        for (j = 0; j < c->monitors->len; j++) {
+            struct monitor *m = g_ptr_array_index(c->monitors, j);
+            json_t *updates;
+            json_t *params;
+
+            if (m->db != db) {
+                continue;
+            }
+            updates = monitor_changes(m, changes);
+            if (!updates) {
+                continue;
+            }
+            if (m->version == MONITOR_V1) {
+                params = json_pack("[Oo]", m->id, updates);
+                conn_send(c, jsonrpc_create_notify("update", params));
+            } else if (m->version == MONITOR_V2) {
+                params = json_pack("[Oo]", m->id, updates);
+                conn_send(c, jsonrpc_create_notify("update2", params));
+            } else {
+                params = json_pack("[Oso]", m->id, last_txn_id, updates);
+                conn_send(c, jsonrpc_create_notify("update3", params));
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Persistence. */
+
+/* Writes the snapshot of 'db' over its log. */
+static int
+db_compact(struct db *db)
+{
+    struct diag *diag = diag_new();
+    json_t *snapshot = ovsdb_db_to_json(db->db);
+    int error;
+
+    json_object_set_new(snapshot, "_comment",
+                        json_string("compacted by vsdb-server"));
+    json_object_set_new(snapshot, "_date",
+                        json_integer(g_get_real_time() / 1000));
+    error = ovsdb_log_compact(db->log, snapshot, diag);
+    if (error) {
+        LOG_ERR("%s: compaction failed: %s", ovsdb_log_get_name(db->log),
+                diag_count(diag) ? diag_get(diag, 0) : g_strerror(-error));
+    } else {
+        LOG_INFO("%s: compacted", ovsdb_log_get_name(db->log));
+    }
+    json_decref(snapshot);
+    diag_free(diag);
+    return error;
+}
+
+/* Appends 'changes' (change form) to the log of 'db', synced, then
+ * compacts if the log has grown large.  A failure to append leaves memory
+ * ahead of the disk: the caller must not acknowledge, and exits. */
+static int
+db_persist(struct db *db, const json_t *changes, const char *comment)
+{
+    struct diag *diag;
+    json_t *record;
+    int error;
+
+    if (!db->log) {
+        return 0;
+    }
+    diag = diag_new();
+    record = ovsdb_db_changes_to_log(db->db, changes);
+    if (comment) {
+        json_object_set_new(record, "_comment", json_string(comment));
+    }
+    json_object_set_new(record, "_date",
+                        json_integer(g_get_real_time() / 1000));
+    error = ovsdb_log_append(db->log, record, diag);
+    if (error) {
+        LOG_ERR("%s: cannot write transaction: %s",
+                ovsdb_log_get_name(db->log),
+                diag_count(diag) ? diag_get(diag, 0) : g_strerror(-error));
+    } else if (ovsdb_log_record_count(db->log) > 100
+               && ovsdb_log_size(db->log)
+                  > 4 * ovsdb_log_snapshot_size(db->log)) {
+        db_compact(db);
+    }
+    json_decref(record);
+    diag_free(diag);
+    return error;
+}
+
+/* Replays the records of 'db''s log into its database. */
+static int
+db_replay(struct db *db, struct diag *diag)
+{
+    uint64_t n = 0;
+
+    for (;;) {
+        json_t *record, *copy;
+        const char *key;
+        json_t *value;
+        void *tmp;
+        char *err = NULL;
+        int error;
+
+        error = ovsdb_log_read_next(db->log, &record, diag);
+        if (error) {
+            return error;
+        }
+        if (!record) {
+            break;
+        }
+        n++;
+        copy = json_copy(record);
+        json_object_foreach_safe (copy, tmp, key, value) {
+            if (key[0] == '_') {
+                json_object_del(copy, key);
+            }
+        }
+        error = ovsdb_db_apply_changes(db->db, copy, NULL, &err);
+        json_decref(copy);
+        json_decref(record);
+        if (error) {
+            diag_add(diag, "%s: record %"G_GUINT64_FORMAT": %s",
+                     ovsdb_log_get_name(db->log), n, err);
+            g_free(err);
+            return error;
+        }
+    }
+    LOG_INFO("%s: %"G_GUINT64_FORMAT" transactions replayed",
+             ovsdb_log_get_name(db->log), n);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Locks. */
+
+static bool
+lock_held(const char *name, void *aux)
+{
+    struct conn *c = aux;
+    GQueue *q = g_hash_table_lookup(locks, name);
+
+    return q && g_queue_peek_head(q) == c;
+}
+
+static void
+lock_notify(struct conn *c, const char *method, const char *name)
+{
+    conn_send(c, jsonrpc_create_notify(method, json_pack("[s]", name)));
+}
+
+/* Removes 'c' from lock 'name'; the next waiter, if it becomes the owner,
+ * is told. */
+static void
+lock_release(struct conn *c, const char *name)
+{
+    GQueue *q = g_hash_table_lookup(locks, name);
+    bool was_owner;
+
+    if (!q) {
+        return;
+    }
+    was_owner = g_queue_peek_head(q) == c;
+    g_queue_remove(q, c);
+    if (g_queue_is_empty(q)) {
+        g_hash_table_remove(locks, name);
+    } else if (was_owner) {
+        lock_notify(g_queue_peek_head(q), "locked", name);
+    }
+}
+
+static bool
+conn_has_lock_entry(const struct conn *c, const char *name)
+{
+    guint i;
+
+    for (i = 0; i < c->locks->len; i++) {
+        if (!strcmp(g_ptr_array_index(c->locks, i), name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static json_t *
+do_lock(struct conn *c, const char *method, const char *name, json_t **err)
+{
+    GQueue *q;
+
+    if (!strcmp(method, "unlock")) {
+        guint i;
+
+        for (i = 0; i < c->locks->len; i++) {
+            if (!strcmp(g_ptr_array_index(c->locks, i), name)) {
+                lock_release(c, name);
+                g_ptr_array_remove_index(c->locks, i);
+                return json_object();
+            }
+        }
+        *err = json_string("not locked");
+        return NULL;
+    }
+    if (conn_has_lock_entry(c, name)) {
+        *err = json_string("duplicate lock");
+        return NULL;
+    }
+    q = g_hash_table_lookup(locks, name);
+    if (!q) {
+        q = g_queue_new();
+        g_hash_table_insert(locks, g_strdup(name), q);
+    }
+    g_ptr_array_add(c->locks, g_strdup(name));
+    if (!strcmp(method, "steal")) {
+        struct conn *victim = g_queue_peek_head(q);
+
+        if (victim) {
+            guint i;
+
+            g_queue_pop_head(q);
+            for (i = 0; i < victim->locks->len; i++) {
+                if (!strcmp(g_ptr_array_index(victim->locks, i), name)) {
+                    g_ptr_array_remove_index(victim->locks, i);
+                    break;
+                }
+            }
+            lock_notify(victim, "stolen", name);
+        }
+        g_queue_push_head(q, c);
+        return json_pack("{sb}", "locked", 1);
+    }
+    g_queue_push_tail(q, c);
+    return json_pack("{sb}", "locked", g_queue_peek_head(q) == c);
+}
+
+/* ------------------------------------------------------------------------
+ * Transactions. */
+
+static struct db *
+find_db(const char *name)
+{
+    if (!name) {
+        return NULL;
+    }
+    if (!strcmp(name, main_db.name)) {
+        return &main_db;
+    }
+    if (!strcmp(name, SERVER_DB)) {
+        return &server_db;
+    }
+    return NULL;
+}
+
+/* True if 'ops' only reads (the _Server database is read-only). */
+static bool
+ops_read_only(const json_t *ops)
+{
+    size_t i;
+    json_t *op;
+
+    json_array_foreach (ops, i, op) {
+        const char *name = json_string_value(json_object_get(op, "op"));
+
+        if (!name || (strcmp(name, "select") && strcmp(name, "wait")
+                      && strcmp(name, "comment")
+                      && strcmp(name, "assert"))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static unsigned int commit_seq;
+
+/* Runs the transaction 'ops' on 'db' for 'c'.  Returns the reply to send,
+ * or NULL if the transaction is blocked (then it is queued, with 'start'
+ * kept from an earlier attempt).  The caller runs run_pending() when
+ * 'commit_seq' has changed. */
+static json_t *
+execute(struct conn *c, struct db *db, const json_t *id, json_t *ops,
+        long long int start)
+{
+    struct ovsdb_execute_options options = {
+        .lock_held = lock_held,
+        .lock_aux = c,
+        .elapsed_msec = time_msec() - start,
+        .can_block = true,
+    };
+    struct ovsdb_execute_status status = { 0 };
+    json_t *result = NULL, *changes = NULL, *reply;
+    int error;
+
+    if (db == &server_db && !ops_read_only(ops)) {
+        return jsonrpc_create_error(
+            json_pack("{ssss}", "error", "not allowed",
+                      "details", "the _Server database is read-only"), id);
+    }
+    error = ovsdb_execute(db->db, ops, &result, &changes, &options, &status);
+    if (error == OVSDB_EXECUTE_BLOCKED) {
+        struct pending *p = g_new0(struct pending, 1);
+
+        p->conn = c;
+        p->db = db;
+        p->id = json_incref((json_t *) id);
+        p->ops = json_incref(ops);
+        p->start = start;
+        pending_txns = g_list_append(pending_txns, p);
+        g_free(status.comment);
+        return NULL;
+    }
+    if (error) {
+        g_free(status.comment);
+        return jsonrpc_create_error(
+            json_pack("{ssss}", "error", "syntax error",
+                      "details", "transact parameters must be an array"),
+            id);
+    }
+    if (changes) {
+        struct ovsdb_uuid u;
+
+        if (db_persist(db, changes, status.comment)) {
+            /* The database in memory is ahead of the file: stop before
+             * anyone sees it. */
+            LOG_ERR("exiting: the database file cannot be written");
+            exit(EXIT_FAILURE);
+        }
+        ovsdb_uuid_generate(&u);
+        ovsdb_uuid_to_string(&u, last_txn_id);
+    }
+    reply = jsonrpc_create_reply(result, id);
+    g_free(status.comment);
+    if (changes) {
+        /* The updates go before the reply, as Open vSwitch sends them:
+         * the client's replica holds the change once its commit is
+         * acknowledged. */
+        commit_seq++;
+        monitors_notify(db, changes);
+        json_decref(changes);
+    }
+    return reply;
+}
+
+/* Re-runs the blocked transactions, again as long as one of them
+ * commits, since that may unblock the others. */
+static void
+run_pending(void)
+{
+    static bool running;
+    unsigned int seq;
+
+    if (running) {
+        return;
+    }
+    running = true;
+    do {
+        GList *list = pending_txns, *l;
+
+        seq = commit_seq;
+        pending_txns = NULL;
+        for (l = list; l; l = l->next) {
+            struct pending *p = l->data;
+            json_t *reply = NULL;
+
+            if (!p->conn->dead) {
+                reply = execute(p->conn, p->db, p->id, p->ops, p->start);
+            }
+            if (reply) {
+                conn_send(p->conn, reply);
+            }
+            json_decref(p->id);
+            json_decref(p->ops);
+            g_free(p);
+        }
+        g_list_free(list);
+    } while (seq != commit_seq);
+    running = false;
+}
+
+/* ------------------------------------------------------------------------
+ * Requests. */
+
+static json_t *
+error_json(const char *error, const char *details)
+{
+    return details ? json_pack("{ssss}", "error", error, "details", details)
+                   : json_pack("{ss}", "error", error);
+}
+
+static struct monitor *
+find_monitor(const struct conn *c, const json_t *id, guint *indexp)
+{
+    guint i;
+
+    for (i = 0; i < c->monitors->len; i++) {
+        struct monitor *m = g_ptr_array_index(c->monitors, i);
+
+        if (json_equal(m->id, (json_t *) id)) {
+            if (indexp) {
+                *indexp = i;
+            }
+            return m;
+        }
+    }
+    return NULL;
+}
+
+/* "monitor", "monitor_cond" and "monitor_cond_since". */
+static json_t *
+do_monitor(struct conn *c, const json_t *params, enum monitor_version v,
+           json_t **err)
+{
+    struct db *db = find_db(json_string_value(json_array_get(params, 0)));
+    json_t *id = json_array_get(params, 1);
+    json_t *reqs = json_array_get(params, 2);
+    struct monitor *m;
+    const char *table_name;
+    json_t *req, *initial;
+
+    if (json_array_size(params) < 3 || !json_is_object(reqs)) {
+        *err = error_json("syntax error", "bad monitor parameters");
+        return NULL;
+    }
+    if (!db) {
+        *err = error_json("unknown database", NULL);
+        return NULL;
+    }
+    if (find_monitor(c, id, NULL)) {
+        *err = error_json("duplicate monitor ID", NULL);
+        return NULL;
+    }
+    m = g_new0(struct monitor, 1);
+    m->db = db;
+    m->id = json_incref(id);
+    m->version = v;
+    m->tables = g_ptr_array_new_with_free_func((GDestroyNotify) mt_destroy);
+    json_object_foreach (reqs, table_name, req) {
+        const struct ovsdb_table_schema *ts = ovsdb_schema_get_table(
+            ovsdb_db_get_schema(db->db), table_name);
+        json_t *single = NULL;
+        size_t i, n;
+
+        if (!ts) {
+            char *s = g_strdup_printf("no table named %s", table_name);
+
+            *err = error_json("syntax error", s);
+            g_free(s);
+            goto error;
+        }
+        if (!json_is_array(req)) {
+            single = json_pack("[O]", req);
+            req = single;
+        }
+        n = json_array_size(req);
+        for (i = 0; i < n; i++) {
+            char *s = NULL;
+            struct mt *mt = mt_parse(ts, json_array_get(req, i),
+                                     v != MONITOR_V1, &s);
+
+            if (!mt) {
+                *err = error_json("syntax error", s);
+                g_free(s);
+                json_decref(single);
+                goto error;
+            }
+            g_ptr_array_add(m->tables, mt);
+        }
+        json_decref(single);
+    }
+    g_ptr_array_add(c->monitors, m);
+    initial = monitor_initial(m);
+    if (v == MONITOR_V3) {
+        return json_pack("[bso]", 0, last_txn_id, initial);
+    }
+    return initial;
+
+error:
+    monitor_destroy(m);
+    return NULL;
+}
+
+static json_t *
+handle_request(struct conn *c, const char *method, json_t *params,
+               const json_t *id)
+{
+    json_t *result = NULL, *err = NULL;
+    const char *arg0 = json_string_value(json_array_get(params, 0));
+
+    if (!strcmp(method, "list_dbs")) {
+        result = json_pack("[ss]", main_db.name, SERVER_DB);
+    } else if (!strcmp(method, "get_schema")) {
+        struct db *db = find_db(arg0);
+
+        if (db) {
+            result = json_incref(db->schema_json);
+        } else {
+            err = error_json("unknown database", NULL);
+        }
+    } else if (!strcmp(method, "transact")) {
+        struct db *db = find_db(arg0);
+
+        if (!db) {
+            err = error_json("unknown database", NULL);
+        } else {
+            json_t *ops = json_array();
+            size_t i;
+
+            for (i = 1; i < json_array_size(params); i++) {
+                json_array_append(ops, json_array_get(params, i));
+            }
+            result = execute(c, db, id, ops, time_msec());
+            json_decref(ops);
+            return result;      /* Already a reply, or NULL (blocked). */
+        }
+    } else if (!strcmp(method, "monitor")) {
+        result = do_monitor(c, params, MONITOR_V1, &err);
+    } else if (!strcmp(method, "monitor_cond")) {
+        result = do_monitor(c, params, MONITOR_V2, &err);
+    } else if (!strcmp(method, "monitor_cond_since")) {
+        result = do_monitor(c, params, MONITOR_V3, &err);
+    } else if (!strcmp(method, "monitor_cancel")) {
+        guint i;
+
+        if (find_monitor(c, json_array_get(params, 0), &i)) {
+            g_ptr_array_remove_index(c->monitors, i);
+            result = json_object();
+        } else {
+            err = error_json("unknown monitor", NULL);
+        }
+    } else if (!strcmp(method, "lock") || !strcmp(method, "steal")
+               || !strcmp(method, "unlock")) {
+        if (!arg0) {
+            err = error_json("syntax error", "lock name expected");
+        } else {
+            result = do_lock(c, method, arg0, &err);
+        }
+    } else if (!strcmp(method, "set_db_change_aware")) {
+        result = json_object();
+    } else if (!strcmp(method, "get_server_id")) {
+        static char sid[OVSDB_UUID_LEN + 1];
+
+        if (!sid[0]) {
+            struct ovsdb_uuid u;
+
+            ovsdb_uuid_generate(&u);
+            ovsdb_uuid_to_string(&u, sid);
+        }
+        result = json_string(sid);
+    } else {
+        err = error_json("unknown method", method);
+    }
+    if (err) {
+        json_decref(result);
+        return jsonrpc_create_error(err, id);
+    }
+    return jsonrpc_create_reply(result, id);
+}
+
+/* ------------------------------------------------------------------------
+ * Connections. */
+
+static struct conn *
+conn_create(struct stream *stream)
+{
+    struct conn *c = g_new0(struct conn, 1);
+
+    c->rpc = jsonrpc_open(stream);
+    c->name = g_strdup(jsonrpc_get_name(c->rpc));
+    c->monitors = g_ptr_array_new_with_free_func(
+        (GDestroyNotify) monitor_destroy);
+    c->locks = g_ptr_array_new_with_free_func(g_free);
+    LOG_DBG("%s: connected", c->name);
+    return c;
+}
+
+static void
+conn_destroy(struct conn *c)
+{
+    GList *l, *next;
+    guint i;
+
+    LOG_DBG("%s: disconnected (%s)", c->name,
+            jsonrpc_get_error(c->rpc) ? jsonrpc_get_error(c->rpc) : "");
+    for (l = pending_txns; l; l = next) {
+        struct pending *p = l->data;
+
+        next = l->next;
+        if (p->conn == c) {
+            json_decref(p->id);
+            json_decref(p->ops);
+            g_free(p);
+            pending_txns = g_list_delete_link(pending_txns, l);
+        }
+    }
+    for (i = 0; i < c->locks->len; i++) {
+        lock_release(c, g_ptr_array_index(c->locks, i));
+    }
+    g_ptr_array_free(c->locks, TRUE);
+    g_ptr_array_free(c->monitors, TRUE);
+    jsonrpc_close(c->rpc);
+    g_free(c->name);
+    g_free(c);
+}
+
+static void
+conn_handle(struct conn *c, json_t *msg)
+{
+    enum jsonrpc_msg_type type;
+    const char *method;
+    json_t *params, *reply;
+
+    if (LOG_IS_DBG()) {
+        char *s = jsonrpc_msg_to_string(msg);
+
+        LOG_DBG("%s: received %.2000s", c->name, s);
+        g_free(s);
+    }
+    if (jsonrpc_msg_check(msg, &type, NULL) || type != JSONRPC_REQUEST) {
+        return;                 /* Replies to nothing, notifications. */
+    }
+    if (jsonrpc_handle_echo(c->rpc, msg)) {
+        return;
+    }
+    method = jsonrpc_msg_method(msg);
+    params = jsonrpc_msg_params(msg);
+    if (!json_is_array(params)) {
+        conn_send(c, jsonrpc_create_error(
+                      error_json("syntax error", "params must be an array"),
+                      jsonrpc_msg_id(msg)));
+        return;
+    }
+    reply = handle_request(c, method, params, jsonrpc_msg_id(msg));
+    if (reply) {
+        conn_send(c, reply);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * The control socket: JSON-RPC requests whose method is a command and
+ * whose params are its arguments (strings), as ovs-appctl sends them. */
+
+static json_t *
+unixctl_handle(const char *method, const json_t *params, const json_t *id)
+{
+    const char *arg0 = json_string_value(json_array_get(params, 0));
+
+    if (!strcmp(method, "version")) {
+        return jsonrpc_create_reply(
+            json_string("vsdb-server (xsvswitch) " PACKAGE_VERSION), id);
+    } else if (!strcmp(method, "exit")) {
+        exiting = 1;
+        return jsonrpc_create_reply(json_string(""), id);
+    } else if (!strcmp(method, "ovsdb-server/compact")
+               || !strcmp(method, "compact")) {
+        if (db_compact(&main_db)) {
+            return jsonrpc_create_error(json_string("compaction failed"), id);
+        }
+        return jsonrpc_create_reply(json_string(""), id);
+    } else if (!strcmp(method, "vlog/set")) {
+        if (!arg0 || log_set_levels(arg0)) {
+            return jsonrpc_create_error(
+                json_string("usage: vlog/set MODULE:LEVEL|LEVEL"), id);
+        }
+        return jsonrpc_create_reply(json_string(""), id);
+    } else if (!strcmp(method, "list-commands")) {
+        return jsonrpc_create_reply(
+            json_string("The available commands are:\n"
+                        "  compact\n  exit\n  list-commands\n"
+                        "  ovsdb-server/compact\n  version\n"
+                        "  vlog/set SPEC\n"), id);
+    }
+    return jsonrpc_create_error(
+        json_pack("s", "unknown command; use list-commands"), id);
+}
+
+static void
+unixctl_run(void)
+{
+    guint i;
+
+    for (;;) {
+        struct stream *stream;
+
+        if (!unixctl_listener
+            || pstream_accept(unixctl_listener, &stream, NULL)) {
+            break;
+        }
+        g_ptr_array_add(unixctl_conns, jsonrpc_open(stream));
+    }
+    for (i = 0; i < unixctl_conns->len;) {
+        struct jsonrpc *rpc = g_ptr_array_index(unixctl_conns, i);
+        json_t *msg;
+        int error;
+
+        while (!(error = jsonrpc_recv(rpc, &msg))) {
+            const char *method = jsonrpc_msg_method(msg);
+            json_t *params = jsonrpc_msg_params(msg);
+
+            if (method && jsonrpc_msg_id(msg)) {
+                LOG_DBG("control: %s", method);
+                jsonrpc_send(rpc, unixctl_handle(method, params,
+                                                 jsonrpc_msg_id(msg)));
+            }
+            json_decref(msg);
+        }
+        jsonrpc_run(rpc);
+        if (error != -EAGAIN) {
+            jsonrpc_close(rpc);
+            g_ptr_array_remove_index(unixctl_conns, i);
+        } else {
+            i++;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Start-up. */
+
+static void
+usage(void)
+{
+    printf("%s: the configuration database server (OVSDB, RFC 7047)\n"
+           "usage: %s [OPTIONS] [DBFILE]\n"
+           "DBFILE defaults to $XSV_DBDIR/conf.db (XSV_DBDIR defaults to\n"
+           "%s/lib/xsvswitch); if it does not exist it is created with\n"
+           "the schema (--schema, $XSV_SCHEMA or %s/vswitch.ovsschema).\n"
+           "\nOptions:\n"
+           "  --remote=REMOTE       listen on punix:PATH, ptcp:[PORT][:IP]\n"
+           "                        or pssl:[PORT][:IP] (repeatable;\n"
+           "                        default punix:$XSV_RUNDIR/db.sock)\n"
+           "  --schema=FILE         schema for a new database file\n"
+           "  --unixctl=SOCKET      control socket (default\n"
+           "                        $XSV_RUNDIR/vsdb-server.ctl)\n"
+           "  --pidfile[=FILE]      write a pid file\n"
+           "  --detach              run in the background\n"
+           "  --no-chdir            accepted (the server never changes\n"
+           "                        directory)\n"
+           "  --log-file[=FILE]     also log to FILE\n"
+           "  -v, --verbose[=SPEC]  log levels (MODULE:LEVEL,...; default\n"
+           "                        dbg)\n"
+           "  --private-key=FILE --certificate=FILE --ca-cert=FILE\n"
+           "  [--bootstrap-ca-cert=FILE]   SSL for pssl: remotes\n"
+           "  -h, --help            this help\n"
+           "  -V, --version         the version\n"
+           "\nNot implemented: remotes taken from the database\n"
+           "(--remote=db:...), active tcp:/ssl: manager connections, SSL\n"
+           "settings from the SSL table, syslog, clustered databases,\n"
+           "monitor_cond_change, the change history of monitor_cond_since.\n",
+           program_name(), program_name(), LOCALSTATEDIR, PKGDATADIR);
+}
+
+static const char *
+env_or(const char *name, const char *dflt)
+{
+    const char *v = getenv(name);
+
+    return str_empty(v) ? dflt : v;
+}
+
+static void
+signal_handler(int sig)
+{
+    ssize_t n;
+
+    (void) sig;
+    exiting = 1;
+    n = write(signal_pipe[1], "", 1);
+    (void) n;
+}
+
+/* Opens (creating if needed) the database file 'path' into 'main_db'. */
+static int
+open_main_db(const char *path, const char *schema_file, struct diag *diag)
+{
+    struct ovsdb_schema *schema;
+    json_t *schema_json = NULL;
+    json_error_t jerr;
+    char *err = NULL;
+    int error;
+
+    bool create = access(path, F_OK) != 0;
+
+    if (create) {
+        schema_json = json_load_file(schema_file, 0, &jerr);
+        if (!schema_json) {
+            diag_add(diag, "%s: %s", schema_file, jerr.text);
+            return -EINVAL;
+        }
+    }
+    error = ovsdb_log_open(path,
+                           create ? OVSDB_LOG_CREATE : OVSDB_LOG_READ_WRITE,
+                           schema_json, &main_db.log, diag);
+    json_decref(schema_json);
+    if (error) {
+        return error;
+    }
+    main_db.schema_json = json_deep_copy(ovsdb_log_get_schema(main_db.log));
+    if (ovsdb_schema_from_json(main_db.schema_json, &schema, &err)) {
+        diag_add(diag, "%s: bad schema: %s", path, err);
+        g_free(err);
+        return -EINVAL;
+    }
+    main_db.name = g_strdup(schema->name);
+    main_db.db = ovsdb_db_create(schema);
+    return db_replay(&main_db, diag);
+}
+
+/* Creates the _Server database with its one row per database. */
+static void
+open_server_db(void)
+{
+    struct ovsdb_schema *schema;
+    struct db *dbs[2] = { &main_db, &server_db };
+    json_t *rows = json_object(), *changes;
+    char *err = NULL;
+    size_t i;
+
+    server_db.name = g_strdup(SERVER_DB);
+    server_db.schema_json = json_loads(server_schema_text, 0, NULL);
+    if (ovsdb_schema_from_json(server_db.schema_json, &schema, &err)) {
+        LOG_ERR("internal error: _Server schema: %s", err);
+        abort();
+    }
+    server_db.db = ovsdb_db_create(schema);
+    for (i = 0; i < 2; i++) {
+        char uuid[OVSDB_UUID_LEN + 1];
+        struct ovsdb_uuid u;
+        char *text = json_dumps(dbs[i]->schema_json, JSON_COMPACT);
+
+        ovsdb_uuid_generate(&u);
+        ovsdb_uuid_to_string(&u, uuid);
+        json_object_set_new(rows, uuid,
+                            json_pack("{sssssbsbss}", "name", dbs[i]->name,
+                                      "model", "standalone",
+                                      "connected", 1, "leader", 1,
+                                      "schema", text));
+        free(text);
+    }
+    changes = json_pack("{so}", "Database", rows);
+    if (ovsdb_db_apply_changes(server_db.db, changes, NULL, &err)) {
+        LOG_ERR("internal error: _Server rows: %s", err);
+        abort();
+    }
+    json_decref(changes);
+}
+
+static int
+write_pidfile(const char *path)
+{
+    char *text = g_strdup_printf("%ld\n", (long) getpid());
+    GError *gerr = NULL;
+    int error = 0;
+
+    if (!g_file_set_contents(path, text, -1, &gerr)) {
+        LOG_ERR("%s: %s", path, gerr->message);
+        g_error_free(gerr);
+        error = -EIO;
+    }
+    g_free(text);
+    return error;
+}
+
+/* Forks: the parent waits until the child reports ready (one byte on the
+ * returned descriptor) and exits 0, or 1 if the child fails first. */
+static int
+detach(void)
+{
+    int fds[2];
+    pid_t pid;
+
+    if (pipe(fds)) {
+        return -errno;
+    }
+    pid = fork();
+    if (pid < 0) {
+        return -errno;
+    }
+    if (pid > 0) {
+        char c;
+
+        close(fds[1]);
+        _exit(read(fds[0], &c, 1) == 1 ? EXIT_SUCCESS : EXIT_FAILURE);
+    }
+    close(fds[0]);
+    setsid();
+    return fds[1];
+}
+
+static void
+daemon_ready(int fd)
+{
+    int devnull;
+
+    if (fd < 0) {
+        return;
+    }
+    if (write(fd, "", 1) != 1) {
+        LOG_WARN("cannot tell the parent process it may exit");
+    }
+    close(fd);
+    devnull = open("/dev/null", O_RDWR);
+    if (devnull >= 0) {
+        dup2(devnull, STDIN_FILENO);
+        dup2(devnull, STDOUT_FILENO);
+        dup2(devnull, STDERR_FILENO);
+        if (devnull > STDERR_FILENO) {
+            close(devnull);
+        }
+    }
+    log_set_destinations(log_get_destinations() & ~LOG_TO_CONSOLE);
+}
+
+/* One round of the poll loop. */
+static void
+main_loop_once(void)
+{
+    GArray *pfds = g_array_new(FALSE, TRUE, sizeof(struct pollfd));
+    /* Blocked transactions run again every 100 ms, so that "wait"
+     * timeouts are honoured promptly. */
+    int timeout = pending_txns ? 100 : -1;
+    guint i;
+
+#define ADD_FD(FD, EVENTS)                                              \
+    do {                                                                \
+        struct pollfd pfd = { .fd = (FD), .events = (EVENTS) };         \
+        g_array_append_val(pfds, pfd);                                  \
+    } while (0)
+    ADD_FD(signal_pipe[0], POLLIN);
+    for (i = 0; i < listeners->len; i++) {
+        short events;
+        int fd = pstream_wait_fd(g_ptr_array_index(listeners, i), &events);
+
+        ADD_FD(fd, events);
+    }
+    if (unixctl_listener) {
+        short events;
+        int fd = pstream_wait_fd(unixctl_listener, &events);
+
+        ADD_FD(fd, events);
+    }
+    for (i = 0; i < unixctl_conns->len; i++) {
+        short events;
+        int fd = jsonrpc_wait_fd(g_ptr_array_index(unixctl_conns, i),
+                                 &events, &timeout);
+
+        ADD_FD(fd, events);
+    }
+    for (i = 0; i < conns->len; i++) {
+        struct conn *c = g_ptr_array_index(conns, i);
+        short events;
+        int fd = jsonrpc_wait_fd(c->rpc, &events, &timeout);
+
+        ADD_FD(fd, events);
+    }
+#undef ADD_FD
+    if (poll((struct pollfd *) pfds->data, pfds->len, timeout) < 0
+        && errno != EINTR) {
+        LOG_ERR("poll: %s", g_strerror(errno));
+    }
+    g_array_free(pfds, TRUE);
+    if (exiting) {
+        return;
+    }
+
+    for (i = 0; i < listeners->len; i++) {
+        struct pstream *ps = g_ptr_array_index(listeners, i);
+        struct stream *stream;
+
+        while (!pstream_accept(ps, &stream, NULL)) {
+            g_ptr_array_add(conns, conn_create(stream));
+        }
+    }
+    unixctl_run();
+    for (i = 0; i < conns->len; i++) {
+        struct conn *c = g_ptr_array_index(conns, i);
+        int n;
+
+        /* A bounded number of messages per round keeps one busy client
+         * from starving the others. */
+        for (n = 0; n < 50 && !c->dead; n++) {
+            json_t *msg;
+            int error = jsonrpc_recv(c->rpc, &msg);
+
+            if (error == -EAGAIN) {
+                break;
+            } else if (error) {
+                c->dead = true;
+                break;
+            }
+            conn_handle(c, msg);
+            json_decref(msg);
+        }
+        jsonrpc_run(c->rpc);
+    }
+    run_pending();
+    for (i = 0; i < conns->len;) {
+        struct conn *c = g_ptr_array_index(conns, i);
+
+        if (c->dead || jsonrpc_get_status(c->rpc)) {
+            g_ptr_array_remove_index(conns, i);
+            conn_destroy(c);
+        } else {
+            i++;
+        }
+    }
+}
+
+int
+main(int argc, char *argv[])
+{
+    enum {
+        OPT_REMOTE = 256, OPT_PIDFILE, OPT_DETACH, OPT_NO_CHDIR,
+        OPT_LOG_FILE, OPT_UNIXCTL, OPT_PRIVATE_KEY, OPT_CERTIFICATE,
+        OPT_CA_CERT, OPT_BOOTSTRAP_CA_CERT, OPT_SCHEMA,
+    };
+    static const struct option long_options[] = {
+        { "remote", required_argument, NULL, OPT_REMOTE },
+        { "pidfile", optional_argument, NULL, OPT_PIDFILE },
+        { "detach", no_argument, NULL, OPT_DETACH },
+        { "no-chdir", no_argument, NULL, OPT_NO_CHDIR },
+        { "log-file", optional_argument, NULL, OPT_LOG_FILE },
+        { "unixctl", required_argument, NULL, OPT_UNIXCTL },
+        { "private-key", required_argument, NULL, OPT_PRIVATE_KEY },
+        { "certificate", required_argument, NULL, OPT_CERTIFICATE },
+        { "ca-cert", required_argument, NULL, OPT_CA_CERT },
+        { "bootstrap-ca-cert", required_argument, NULL,
+          OPT_BOOTSTRAP_CA_CERT },
+        { "schema", required_argument, NULL, OPT_SCHEMA },
+        { "verbose", optional_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *rundir, *dbdir, *logdir;
+    GPtrArray *remotes = g_ptr_array_new_with_free_func(g_free);
+    char *pidfile = NULL, *logfile = NULL, *dbfile = NULL, *schema = NULL;
+    char *private_key = NULL, *certificate = NULL, *ca_cert = NULL;
+    bool bootstrap = false, want_detach = false;
+    struct diag *diag = diag_new();
+    struct sigaction sa;
+    int ready_fd = -1;
+    int status = EXIT_FAILURE;
+    int opt;
+    guint i;
+
+    set_program_name(argv[0]);
+    rundir = env_or("XSV_RUNDIR", RUNSTATEDIR);
+    dbdir = env_or("XSV_DBDIR", LOCALSTATEDIR "/lib/xsvswitch");
+    logdir = env_or("XSV_LOGDIR", LOCALSTATEDIR "/log/xsvswitch");
+    while ((opt = getopt_long(argc, argv, "hVv::", long_options, NULL))
+           != -1) {
+        switch (opt) {
+        case OPT_REMOTE:
+            g_ptr_array_add(remotes, g_strdup(optarg));
+            break;
+        case OPT_PIDFILE:
+            g_free(pidfile);
+            pidfile = optarg ? g_strdup(optarg)
+                : g_strdup_printf("%s/vsdb-server.pid", rundir);
+            break;
+        case OPT_DETACH:
+            want_detach = true;
+            break;
+        case OPT_NO_CHDIR:
+            break;
+        case OPT_LOG_FILE:
+            g_free(logfile);
+            logfile = optarg ? g_strdup(optarg)
+                : g_strdup_printf("%s/vsdb-server.log", logdir);
+            break;
+        case OPT_UNIXCTL:
+            g_free(unixctl_path);
+            unixctl_path = g_strdup(optarg);
+            break;
+        case OPT_PRIVATE_KEY:
+            g_free(private_key);
+            private_key = g_strdup(optarg);
+            break;
+        case OPT_CERTIFICATE:
+            g_free(certificate);
+            certificate = g_strdup(optarg);
+            break;
+        case OPT_CA_CERT:
+            g_free(ca_cert);
+            ca_cert = g_strdup(optarg);
+            break;
+        case OPT_BOOTSTRAP_CA_CERT:
+            g_free(ca_cert);
+            ca_cert = g_strdup(optarg);
+            bootstrap = true;
+            break;
+        case OPT_SCHEMA:
+            g_free(schema);
+            schema = g_strdup(optarg);
+            break;
+        case 'v':
+            if (log_set_levels(optarg ? optarg : "dbg")) {
+                fprintf(stderr, "%s: bad log level \"%s\"\n",
+                        program_name(), optarg);
+                goto out;
+            }
+            break;
+        case 'h':
+            usage();
+            status = EXIT_SUCCESS;
+            goto out;
+        case 'V':
+            print_version();
+            status = EXIT_SUCCESS;
+            goto out;
+        default:
+            fprintf(stderr, "Try `%s --help' for more information.\n",
+                    program_name());
+            goto out;
+        }
+    }
+    if (argc - optind > 1) {
+        fprintf(stderr, "%s: at most one database file\n", program_name());
+        goto out;
+    }
+    dbfile = (argc > optind ? g_strdup(argv[optind])
+              : g_strdup_printf("%s/conf.db", dbdir));
+    if (!schema) {
+        schema = g_strdup(env_or("XSV_SCHEMA",
+                                 PKGDATADIR "/vswitch.ovsschema"));
+    }
+    if (!remotes->len) {
+        g_ptr_array_add(remotes, g_strdup_printf("punix:%s/db.sock", rundir));
+    }
+    if (!unixctl_path) {
+        unixctl_path = g_strdup_printf("%s/vsdb-server.ctl", rundir);
+    }
+    if (logfile && log_set_file(logfile)) {
+        fprintf(stderr, "%s: %s: cannot open log file\n", program_name(),
+                logfile);
+        goto out;
+    }
+    if (want_detach) {
+        ready_fd = detach();
+        if (ready_fd < 0) {
+            LOG_ERR("cannot detach: %s", g_strerror(-ready_fd));
+            goto out;
+        }
+    }
+
+    if (private_key || certificate || ca_cert) {
+        if (!private_key || !certificate || !ca_cert) {
+            LOG_ERR("--private-key, --certificate and --ca-cert go "
+                    "together");
+            goto out;
+        }
+        if (stream_ssl_set_config(private_key, certificate, ca_cert,
+                                  bootstrap, diag)) {
+            goto out_diag;
+        }
+    }
+    if (open_main_db(dbfile, schema, diag)) {
+        goto out_diag;
+    }
+    open_server_db();
+
+    listeners = g_ptr_array_new();
+    conns = g_ptr_array_new();
+    unixctl_conns = g_ptr_array_new();
+    locks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                  (GDestroyNotify) g_queue_free);
+    for (i = 0; i < remotes->len; i++) {
+        const char *remote = g_ptr_array_index(remotes, i);
+        struct pstream *ps;
+
+        if (!strncmp(remote, "db:", 3)) {
+            LOG_WARN("%s: remotes from the database are not implemented",
+                     remote);
+            continue;
+        }
+        if (pstream_open(remote, &ps, diag)) {
+            goto out_diag;
+        }
+        LOG_INFO("listening on %s", pstream_get_name(ps));
+        g_ptr_array_add(listeners, ps);
+    }
+    if (strcmp(unixctl_path, "none")) {
+        char *name = g_strdup_printf("punix:%s", unixctl_path);
+        int error = pstream_open(name, &unixctl_listener, diag);
+
+        g_free(name);
+        if (error) {
+            goto out_diag;
+        }
+    }
+
+    if (pipe(signal_pipe)) {
+        LOG_ERR("pipe: %s", g_strerror(errno));
+        goto out;
+    }
+    fcntl(signal_pipe[0], F_SETFL, O_NONBLOCK);
+    fcntl(signal_pipe[1], F_SETFL, O_NONBLOCK);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = signal_handler;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+
+    if (pidfile && write_pidfile(pidfile)) {
+        goto out;
+    }
+    daemon_ready(ready_fd);
+    ready_fd = -1;
+
+    while (!exiting) {
+        main_loop_once();
+    }
+    LOG_INFO("exiting");
+    status = EXIT_SUCCESS;
+    if (pidfile) {
+        unlink(pidfile);
+    }
+    goto out;
+
+out_diag:
+    for (i = 0; i < diag_count(diag); i++) {
+        LOG_ERR("%s", diag_get(diag, i));
+    }
+out:
+    if (conns) {
+        while (conns->len) {
+            conn_destroy(g_ptr_array_steal_index(conns, conns->len - 1));
+        }
+        g_ptr_array_free(conns, TRUE);
+    }
+    if (unixctl_conns) {
+        for (i = 0; i < unixctl_conns->len; i++) {
+            jsonrpc_close(g_ptr_array_index(unixctl_conns, i));
+        }
+        g_ptr_array_free(unixctl_conns, TRUE);
+    }
+    if (listeners) {
+        for (i = 0; i < listeners->len; i++) {
+            pstream_close(g_ptr_array_index(listeners, i));
+        }
+        g_ptr_array_free(listeners, TRUE);
+    }
+    pstream_close(unixctl_listener);
+    if (locks) {
+        g_hash_table_destroy(locks);
+    }
+    ovsdb_db_destroy(main_db.db);
+    ovsdb_log_close(main_db.log);
+    json_decref(main_db.schema_json);
+    g_free(main_db.name);
+    ovsdb_db_destroy(server_db.db);
+    json_decref(server_db.schema_json);
+    g_free(server_db.name);
+    stream_ssl_clear_config();
+    g_ptr_array_free(remotes, TRUE);
+    g_free(pidfile);
+    g_free(logfile);
+    g_free(dbfile);
+    g_free(schema);
+    g_free(private_key);
+    g_free(certificate);
+    g_free(ca_cert);
+    g_free(unixctl_path);
+    diag_free(diag);
+    return status;
+}
