@@ -71,11 +71,11 @@ ok $? "a stock ovsdb-server serves Open vSwitch's schema"
 
 tables=$(ovsdb-client --format=csv list-tables "$OURS" | sed 1d | sort |
     tr '\n' ' ')
-is "$tables" "Bridge Controller IPFIX Interface Manager Mirror NetFlow Open_vSwitch Port SSL sFlow " \
+is "$tables" "AutoAttach Bridge Controller Datapath Flow_Table IPFIX Interface Manager Mirror NetFlow Open_vSwitch Port SSL sFlow " \
     "ovsdb-client list-tables: the tables we implement"
 
-# Every column we have is Open vSwitch's, with the same type, except the
-# enumerations we narrow (vlan_mode: no dot1q-tunnel).
+# Every column we have is Open vSwitch's, with the same type (enumerations
+# included: vlan_mode has dot1q-tunnel).
 columns() {
     ovsdb-client --format=csv list-columns "$1" Open_vSwitch "$2" |
         sed 1d | grep -v '^_version,' | sort
@@ -88,10 +88,9 @@ for t in $tables; do
     echo "$t $(cut -d, -f1 "$T/cols.ours" | tr '\n' ' ')" >>"$T/spec"
     comm -23 "$T/cols.ours" "$T/cols.stock" | sed "s/^/$t./" >>"$T/typediff"
 done
-is "$(cut -d, -f1 "$T/typediff" | tr '\n' ' ')" "Port.vlan_mode " \
-    "every column has Open vSwitch's name and type (vlan_mode narrowed)"
-like "$(grep '^Port\.vlan_mode' "$T/typediff")" 'native-untagged' \
-    "vlan_mode keeps trunk, access, native-tagged, native-untagged"
+is "$(cut -d, -f1 "$T/typediff" | tr '\n' ' ')" "" \
+    "every column has Open vSwitch's name and type"
+sed 's/^/# /' "$T/typediff"
 
 # ---------------------------------------------------------------------------
 # The session, against both.
@@ -275,11 +274,23 @@ check "rows nothing refers to are garbage-collected at commit" \
     '{"op":"select","table":"Port","where":[["name","==","p9"]]},
      {"op":"select","table":"Interface","where":[["name","==","i9"]]}' \
     '^\[\{"rows":\[\]\},\{"rows":\[\]\}\]$'
-transact "$OURS" \
+check "vlan_mode dot1q-tunnel is in the enumeration" \
     '{"op":"update","table":"Port","where":[["name","==","eth4"]],"row":{"vlan_mode":"dot1q-tunnel"}}' \
-    >"$T/out"
-like "$(cat "$T/out")" '"constraint violation"' \
-    "vlan_mode dot1q-tunnel is not ours"
+    '^\[\{"count":1\}\]$'
+check "vlan_mode outside its enumeration" \
+    '{"op":"update","table":"Port","where":[["name","==","eth4"]],"row":{"vlan_mode":"dot1q"}}' \
+    '"constraint violation"'
+check "flow_tables keys are 0 to 254" \
+    '{"op":"insert","table":"Flow_Table","row":{},"uuid-name":"f"},
+     {"op":"mutate","table":"Bridge","where":[["name","==","xenbr3"]],
+      "mutations":[["flow_tables","insert",["map",[[255,["named-uuid","f"]]]]]]}' \
+    '"constraint violation"'
+check "Flow_Table rows are referenced through Bridge.flow_tables" \
+    '{"op":"insert","table":"Flow_Table","row":{"name":"t1"},"uuid-name":"f"},
+     {"op":"mutate","table":"Bridge","where":[["name","==","xenbr3"]],
+      "mutations":[["flow_tables","insert",["map",[[1,["named-uuid","f"]]]]]]},
+     {"op":"select","table":"Flow_Table","where":[],"columns":["name"]}' \
+    '\{"rows":\[\{"name":"t1"\}\]\}'
 
 # A Bridge no longer in Open_vSwitch.bridges goes, and with it its Ports
 # and their Interfaces.

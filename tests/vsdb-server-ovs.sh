@@ -36,6 +36,17 @@ stop_pidfile() {
         done
     fi
 }
+# wait_dead PID: after a SIGKILL, waits (up to 10 s) until the process has
+# exited -- gone, or a zombie (its files and locks released) -- so that a
+# restart does not race with it.
+wait_dead() {
+    n=0
+    while [ $n -lt 1000 ] && kill -0 "$1" 2>/dev/null &&
+          ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; do
+        sleep 0.01
+        n=$((n + 1))
+    done
+}
 bg_pids=""
 cleanup() {
     for pid in $bg_pids; do
@@ -231,8 +242,9 @@ is "$(vsctl list-br | tr '\n' ' ')" "$before" "... with the same bridges"
 vsctl add-br kill1 -- add-br kill2 &&
     vsctl set Bridge kill1 other_config:x=1
 ok $? "commits acknowledged"
-kill -9 "$(cat "$T/ours/vsdb-server.pid")"
-sleep 0.2
+pid=$(cat "$T/ours/vsdb-server.pid")
+kill -9 "$pid"
+wait_dead "$pid"
 ours_start
 ok $? "vsdb-server starts after SIGKILL"
 is "$(vsctl get Bridge kill1 other_config:x)" '"1"' \
@@ -247,8 +259,10 @@ while [ $i -lt "$cycles" ]; do
     if vsctl --timeout=5 add-br "k$i" 2>/dev/null; then
         echo "k$i" >>"$T/acked"
     fi
-    kill -9 "$(cat "$T/ours/vsdb-server.pid")"
-    ours_start || break
+    pid=$(cat "$T/ours/vsdb-server.pid")
+    kill -9 "$pid"
+    wait_dead "$pid"
+    ours_start || { echo "# restart failed at cycle $i:"; sed 's/^/#   /' "$T/ours/start.log" | tail -5; break; }
     i=$((i + 1))
 done
 is "$i" "$cycles" "$cycles kill -9 cycles"

@@ -22,3 +22,32 @@ tests_test_ovsdb_txn_SOURCES = tests/test-ovsdb-txn.c
 tests_test_ovsdb_txn_LDADD = $(OVSDB_LIBS)
 TESTS += tests/test-ovsdb-data tests/test-ovsdb-schema tests/test-ovsdb-txn
 EXTRA_DIST += tests/ovsdb-test.ovsschema tests/ovsdb-txn-cases.json
+
+# The transaction layer's fuzz target, its corpus replayed as
+# tests/fuzz-jsonrpc.sh does; tests/fuzz/run-fuzzer.sh ovsdb-txn SECONDS
+# fuzzes it.  List new seeds in FUZZ_OVSDB_TXN_CORPUS.
+check_PROGRAMS += tests/fuzz-ovsdb-txn-replay
+tests_fuzz_ovsdb_txn_replay_CPPFLAGS = $(OVSDB_TEST_CPPFLAGS)
+tests_fuzz_ovsdb_txn_replay_SOURCES = tests/fuzz-replay.c tests/fuzz-ovsdb-txn.c
+tests_fuzz_ovsdb_txn_replay_LDADD = $(OVSDB_LIBS)
+TESTS += tests/fuzz-ovsdb-txn.sh
+FUZZ_OVSDB_TXN_CORPUS = \
+	tests/fuzz/ovsdb-txn/abort-assert.json \
+	tests/fuzz/ovsdb-txn/add-bond.json \
+	tests/fuzz/ovsdb-txn/add-bridge.json \
+	tests/fuzz/ovsdb-txn/add-port.json \
+	tests/fuzz/ovsdb-txn/bad-ops.json \
+	tests/fuzz/ovsdb-txn/bad-types.json \
+	tests/fuzz/ovsdb-txn/controller-manager.json \
+	tests/fuzz/ovsdb-txn/deep.json \
+	tests/fuzz/ovsdb-txn/delete-bridge.json \
+	tests/fuzz/ovsdb-txn/delete-referenced.json \
+	tests/fuzz/ovsdb-txn/flow-tables-ssl.json \
+	tests/fuzz/ovsdb-txn/gc-and-maxrows.json \
+	tests/fuzz/ovsdb-txn/index-clash.json \
+	tests/fuzz/ovsdb-txn/mutate-maps.json \
+	tests/fuzz/ovsdb-txn/not-an-array.json \
+	tests/fuzz/ovsdb-txn/update-bridge.json \
+	tests/fuzz/ovsdb-txn/wait-ok.json \
+	tests/fuzz/ovsdb-txn/wait-timeout.json
+EXTRA_DIST += tests/fuzz-ovsdb-txn.sh $(FUZZ_OVSDB_TXN_CORPUS)

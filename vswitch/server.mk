@@ -14,3 +14,10 @@ vswitch_vsdb_server_LDADD = $(OVSDB_LIBS)
 # stock ovsdb-server; persistence across restarts and SIGKILL.
 TESTS += tests/vsdb-server-ovs.sh
 EXTRA_DIST += tests/vsdb-server-ovs.sh
+
+# Active manager connections from the database (Open_vSwitch.manager_options)
+# and SSL settings from the SSL table, with a stock passive ovsdb-client.
+TESTS += tests/vsdb-server-managers.sh
+EXTRA_DIST += tests/vsdb-server-managers.sh
+TESTS += tests/vsdb-server-kill.sh
+EXTRA_DIST += tests/vsdb-server-kill.sh

@@ -101,12 +101,36 @@ struct monitor {
     GPtrArray *tables;          /* Of struct mt *. */
 };
 
+struct remote;
+
+/* A client: a connection accepted on a listener ('rpc'), or the current
+ * connection of an active remote's session ('js', owned by 'remote'). */
 struct conn {
     struct jsonrpc *rpc;
+    struct jsonrpc_session *js;
+    struct remote *remote;      /* For 'js'; NULL once detached. */
     char *name;
     GPtrArray *monitors;        /* Of struct monitor *. */
     GPtrArray *locks;           /* Names of locks held or waited for. */
     bool dead;
+};
+
+/* A remote taken from the database (--remote=db:...): a listener for a
+ * passive target, a reconnecting session for an active one. */
+struct remote {
+    char *target;
+    struct pstream *ps;         /* ptcp:, pssl:, punix: (NULL until open). */
+    struct jsonrpc_session *js; /* tcp:, ssl:, unix:. */
+    struct conn *conn;          /* The client on 'js''s connection. */
+    unsigned int seqno;         /* jsonrpc_session_get_seqno() seen. */
+    int backoff;                /* jsonrpc_session_get_backoff() logged. */
+    bool open_failed;           /* 'ps' failed to open (logged). */
+};
+
+/* Settings of a remote: -1 for the default. */
+struct remote_opts {
+    int max_backoff;            /* Milliseconds. */
+    int probe;                  /* Milliseconds; 0 disables probes. */
 };
 
 /* A transaction blocked in "wait". */
@@ -123,6 +147,10 @@ static GPtrArray *listeners;    /* Of struct pstream *. */
 static GPtrArray *conns;        /* Of struct conn *. */
 static GList *pending_txns;     /* Of struct pending *. */
 static GHashTable *locks;       /* Name -> GQueue of struct conn *. */
+static GPtrArray *db_remote_specs; /* Of "db:DB,TABLE,COLUMN" strings. */
+static GHashTable *db_remotes;  /* Target -> struct remote *. */
+static char *ssl_options[3];    /* --private-key, --certificate, --ca-cert. */
+static bool ssl_bootstrap;      /* --bootstrap-ca-cert. */
 static char last_txn_id[OVSDB_UUID_LEN + 1]
     = "00000000-0000-0000-0000-000000000000";
 static int signal_pipe[2] = { -1, -1 };
@@ -620,7 +648,8 @@ conn_send(struct conn *c, json_t *msg)
         LOG_DBG("%s: send %.2000s", c->name, s);
         g_free(s);
     }
-    if (jsonrpc_send(c->rpc, msg)) {
+    if (c->js ? jsonrpc_session_send(c->js, msg)
+        : jsonrpc_send(c->rpc, msg)) {
         c->dead = true;
     }
 }
@@ -905,6 +934,10 @@ ops_read_only(const json_t *ops)
 
 static unsigned int commit_seq;
 
+/* Set by a commit to the main database: the remotes and SSL settings taken
+ * from it are recomputed in the main loop. */
+static bool db_config_changed;
+
 /* Runs the transaction 'ops' on 'db' for 'c'.  Returns the reply to send,
  * or NULL if the transaction is blocked (then it is queued, with 'start'
  * kept from an earlier attempt).  The caller runs run_pending() when
@@ -967,6 +1000,9 @@ execute(struct conn *c, struct db *db, const json_t *id, json_t *ops,
          * the client's replica holds the change once its commit is
          * acknowledged. */
         commit_seq++;
+        if (db == &main_db) {
+            db_config_changed = true;
+        }
         monitors_notify(db, changes);
         json_decref(changes);
     }
@@ -1191,13 +1227,31 @@ handle_request(struct conn *c, const char *method, json_t *params,
 /* ------------------------------------------------------------------------
  * Connections. */
 
+/* Forgets the remote whose session 'c' serves, if any. */
+static void
+conn_detach(struct conn *c)
+{
+    if (c->remote) {
+        c->remote->conn = NULL;
+        c->remote = NULL;
+    }
+}
+
+/* A new client for the accepted 'stream' (taken over) or, if 'stream' is
+ * NULL, for the connection that session 'js' (still owned by the caller)
+ * has just made. */
 static struct conn *
-conn_create(struct stream *stream)
+conn_create(struct stream *stream, struct jsonrpc_session *js)
 {
     struct conn *c = g_new0(struct conn, 1);
 
-    c->rpc = jsonrpc_open(stream);
-    c->name = g_strdup(jsonrpc_get_name(c->rpc));
+    if (stream) {
+        c->rpc = jsonrpc_open(stream);
+        c->name = g_strdup(jsonrpc_get_name(c->rpc));
+    } else {
+        c->js = js;
+        c->name = g_strdup(jsonrpc_session_get_name(js));
+    }
     c->monitors = g_ptr_array_new_with_free_func(
         (GDestroyNotify) monitor_destroy);
     c->locks = g_ptr_array_new_with_free_func(g_free);
@@ -1211,8 +1265,10 @@ conn_destroy(struct conn *c)
     GList *l, *next;
     guint i;
 
-    LOG_DBG("%s: disconnected (%s)", c->name,
-            jsonrpc_get_error(c->rpc) ? jsonrpc_get_error(c->rpc) : "");
+    const char *error = (c->js ? jsonrpc_session_get_error(c->js)
+                         : jsonrpc_get_error(c->rpc));
+
+    LOG_DBG("%s: disconnected (%s)", c->name, error ? error : "");
     for (l = pending_txns; l; l = next) {
         struct pending *p = l->data;
 
@@ -1229,7 +1285,8 @@ conn_destroy(struct conn *c)
     }
     g_ptr_array_free(c->locks, TRUE);
     g_ptr_array_free(c->monitors, TRUE);
-    jsonrpc_close(c->rpc);
+    jsonrpc_close(c->rpc);      /* The remote owns 'js'. */
+    conn_detach(c);
     g_free(c->name);
     g_free(c);
 }
@@ -1250,8 +1307,8 @@ conn_handle(struct conn *c, json_t *msg)
     if (jsonrpc_msg_check(msg, &type, NULL) || type != JSONRPC_REQUEST) {
         return;                 /* Replies to nothing, notifications. */
     }
-    if (jsonrpc_handle_echo(c->rpc, msg)) {
-        return;
+    if (c->rpc && jsonrpc_handle_echo(c->rpc, msg)) {
+        return;             /* Sessions answer echo requests themselves. */
     }
     method = jsonrpc_msg_method(msg);
     params = jsonrpc_msg_params(msg);
@@ -1265,6 +1322,386 @@ conn_handle(struct conn *c, json_t *msg)
     if (reply) {
         conn_send(c, reply);
     }
+}
+
+/* Removes 'c' from 'conns' and destroys it.  Not while iterating over
+ * 'conns'. */
+static void
+conn_remove(struct conn *c)
+{
+    g_ptr_array_remove(conns, c);
+    conn_destroy(c);
+}
+
+/* ------------------------------------------------------------------------
+ * Remotes and SSL settings taken from the database, as Open vSwitch's
+ * "--remote=db:DB,TABLE,COLUMN" and "--private-key=db:DB,TABLE,COLUMN":
+ * recomputed at start and after every commit to the main database.
+ *
+ * A remote column holds target strings, or references to rows (Manager,
+ * Controller) whose "target" column is the target, with "max_backoff" and
+ * "inactivity_probe" applying to active targets. */
+
+/* Parses "db:DB,TABLE,COLUMN" naming a column of the main database.
+ * Returns 0 and sets '*tsp' and '*colp', or -EINVAL with a message in
+ * 'diag'. */
+static int
+parse_db_column(const char *spec, const struct ovsdb_table_schema **tsp,
+                const struct ovsdb_column **colp, struct diag *diag)
+{
+    char **parts = g_strsplit(spec + 3, ",", 3);
+    const struct ovsdb_table_schema *ts = NULL;
+    const struct ovsdb_column *col = NULL;
+    int error = -EINVAL;
+
+    if (g_strv_length(parts) != 3) {
+        diag_add(diag, "%s: expected db:DB,TABLE,COLUMN", spec);
+    } else if (strcmp(parts[0], main_db.name)) {
+        diag_add(diag, "%s: no database named %s", spec, parts[0]);
+    } else if (!(ts = ovsdb_schema_get_table(
+                     ovsdb_db_get_schema(main_db.db), parts[1]))) {
+        diag_add(diag, "%s: no table named %s", spec, parts[1]);
+    } else if (!(col = ovsdb_table_schema_get_column(ts, parts[2]))) {
+        diag_add(diag, "%s: no column named %s in table %s", spec, parts[2],
+                 parts[1]);
+    } else {
+        *tsp = ts;
+        *colp = col;
+        error = 0;
+    }
+    g_strfreev(parts);
+    return error;
+}
+
+/* The value of column 'name' of 'row' if it is a string (the first one of
+ * a set), otherwise NULL.  Borrowed from the row. */
+static const char *
+row_get_string(const struct ovsdb_row *row,
+               const struct ovsdb_table_schema *ts, const char *name)
+{
+    const struct ovsdb_column *col = ovsdb_table_schema_get_column(ts, name);
+    const struct ovsdb_datum *d;
+
+    if (!col || col->type.key.type != OVSDB_TYPE_STRING) {
+        return NULL;
+    }
+    d = ovsdb_row_get_datum(row, col->index);
+    return d->n ? d->keys[0].string : NULL;
+}
+
+/* The value of integer column 'name' of 'row', or -1 if it is empty or
+ * there is no such integer column. */
+static int
+row_get_int(const struct ovsdb_row *row, const struct ovsdb_table_schema *ts,
+            const char *name)
+{
+    const struct ovsdb_column *col = ovsdb_table_schema_get_column(ts, name);
+    const struct ovsdb_datum *d;
+
+    if (!col || col->type.key.type != OVSDB_TYPE_INTEGER) {
+        return -1;
+    }
+    d = ovsdb_row_get_datum(row, col->index);
+    return (d->n && d->keys[0].integer >= 0 && d->keys[0].integer <= INT_MAX
+            ? (int) d->keys[0].integer : -1);
+}
+
+static void
+add_target(GHashTable *want, const char *target, int max_backoff, int probe)
+{
+    struct remote_opts *o = g_new(struct remote_opts, 1);
+
+    o->max_backoff = max_backoff;
+    o->probe = probe;
+    g_hash_table_replace(want, g_strdup(target), o);
+}
+
+/* Adds to 'want' (target -> struct remote_opts *) the targets that the
+ * column "db:DB,TABLE,COLUMN" 'spec' holds now. */
+static void
+collect_targets(const char *spec, GHashTable *want)
+{
+    const struct ovsdb_table_schema *ts, *ref_ts = NULL;
+    const struct ovsdb_table *table, *ref = NULL;
+    const struct ovsdb_column *col;
+    struct ovsdb_table_cursor cursor;
+    const struct ovsdb_row *row;
+
+    if (parse_db_column(spec, &ts, &col, NULL)) {
+        return;                 /* Checked at start. */
+    }
+    table = ovsdb_db_get_table(main_db.db, ts->name);
+    if (col->type.key.type == OVSDB_TYPE_UUID
+        && col->type.key.u.uuid.ref_table) {
+        ref = ovsdb_db_get_table(main_db.db,
+                                 col->type.key.u.uuid.ref_table->name);
+        ref_ts = ovsdb_table_get_schema(ref);
+    }
+    ovsdb_table_cursor_init(&cursor, table);
+    while ((row = ovsdb_table_cursor_next(&cursor))) {
+        const struct ovsdb_datum *d = ovsdb_row_get_datum(row, col->index);
+        unsigned int i;
+
+        for (i = 0; i < d->n; i++) {
+            const struct ovsdb_row *r;
+            const char *target;
+
+            if (col->type.key.type == OVSDB_TYPE_STRING) {
+                add_target(want, d->keys[i].string, -1, -1);
+            } else if (ref
+                       && (r = ovsdb_table_get_row(ref, &d->keys[i].uuid))
+                       && (target = row_get_string(r, ref_ts, "target"))) {
+                add_target(want, target, row_get_int(r, ref_ts,
+                                                     "max_backoff"),
+                           row_get_int(r, ref_ts, "inactivity_probe"));
+            }
+        }
+    }
+}
+
+static void
+remote_destroy(struct remote *r)
+{
+    if (r) {
+        LOG_INFO("%s: remote removed", r->target);
+        if (r->conn) {
+            conn_remove(r->conn);
+        }
+        jsonrpc_session_close(r->js);
+        pstream_close(r->ps);
+        g_free(r->target);
+        g_free(r);
+    }
+}
+
+/* Opens the listener of passive remote 'r' if it is not open yet (it may
+ * need SSL settings that arrive later). */
+static void
+remote_listen(struct remote *r)
+{
+    struct diag *diag;
+    guint i;
+
+    if (r->ps) {
+        return;
+    }
+    diag = diag_new();
+    if (!pstream_open(r->target, &r->ps, diag)) {
+        LOG_INFO("listening on %s", pstream_get_name(r->ps));
+    } else if (!r->open_failed) {
+        for (i = 0; i < diag_count(diag); i++) {
+            LOG_WARN("%s: %s (retried after the next commit)", r->target,
+                     diag_get(diag, i));
+        }
+        r->open_failed = true;
+    }
+    diag_free(diag);
+}
+
+/* A new remote for 'target', or NULL (logged) if it is not a target. */
+static struct remote *
+remote_create(const char *target)
+{
+    struct remote *r = g_new0(struct remote, 1);
+
+    r->target = g_strdup(target);
+    if (!pstream_verify_name(target)) {
+        remote_listen(r);
+    } else if (!stream_verify_name(target)
+               && !jsonrpc_session_open(target, &r->js, NULL)) {
+        LOG_INFO("%s: connecting to manager", target);
+        r->seqno = jsonrpc_session_get_seqno(r->js);
+    } else {
+        LOG_WARN("%s: not a remote (ignored)", target);
+        g_free(r->target);
+        g_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Opens and closes remotes to match the database's remote columns. */
+static void
+remotes_reconfigure(void)
+{
+    GHashTable *want = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                             g_free, g_free);
+    GHashTableIter iter;
+    gpointer key, value;
+    guint i;
+
+    for (i = 0; i < db_remote_specs->len; i++) {
+        collect_targets(g_ptr_array_index(db_remote_specs, i), want);
+    }
+    g_hash_table_iter_init(&iter, db_remotes);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        if (!g_hash_table_contains(want, key)) {
+            g_hash_table_iter_remove(&iter);  /* remote_destroy(). */
+        }
+    }
+    g_hash_table_iter_init(&iter, want);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        const struct remote_opts *o = value;
+        struct remote *r = g_hash_table_lookup(db_remotes, key);
+
+        if (!r) {
+            r = remote_create(key);
+            if (!r) {
+                continue;
+            }
+            g_hash_table_insert(db_remotes, r->target, r);
+        }
+        if (r->js) {
+            jsonrpc_session_set_max_backoff(
+                r->js, o->max_backoff >= JSONRPC_MIN_BACKOFF
+                ? o->max_backoff : JSONRPC_DEFAULT_MAX_BACKOFF);
+            jsonrpc_session_set_probe_interval(
+                r->js, o->probe < 0 ? JSONRPC_DEFAULT_PROBE_INTERVAL
+                : o->probe > 0 && o->probe < 1000 ? 1000 : o->probe);
+        } else {
+            remote_listen(r);
+        }
+    }
+    g_hash_table_destroy(want);
+}
+
+/* Drives the active remotes' sessions: a client for each new connection,
+ * none for a connection that has ended.  Not while iterating over
+ * 'conns'. */
+static void
+remotes_run(void)
+{
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init(&iter, db_remotes);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        struct remote *r = value;
+        unsigned int seqno;
+        int backoff;
+
+        if (!r->js) {
+            continue;
+        }
+        jsonrpc_session_run(r->js);
+        seqno = jsonrpc_session_get_seqno(r->js);
+        if (seqno != r->seqno) {
+            r->seqno = seqno;
+            if (r->conn) {
+                conn_remove(r->conn);
+            }
+            if (jsonrpc_session_is_connected(r->js)) {
+                LOG_INFO("%s: connected", r->target);
+                r->conn = conn_create(NULL, r->js);
+                r->conn->remote = r;
+                g_ptr_array_add(conns, r->conn);
+            }
+        }
+        backoff = jsonrpc_session_get_backoff(r->js);
+        if (!jsonrpc_session_is_connected(r->js) && backoff != r->backoff) {
+            const char *error = jsonrpc_session_get_error(r->js);
+
+            LOG_INFO("%s: not connected (%s); next attempt in %d ms",
+                     r->target, error ? error : "?", backoff);
+        }
+        r->backoff = backoff;
+    }
+}
+
+/* An SSL option's value now: the file name it gives, or the first
+ * nonempty string in the column it names ("db:DB,TABLE,COLUMN"), or NULL.
+ * The caller frees it. */
+static char *
+ssl_option_value(const char *option, const char *boolean_column,
+                 bool *booleanp)
+{
+    const struct ovsdb_table_schema *ts;
+    const struct ovsdb_column *col, *bcol;
+    struct ovsdb_table_cursor cursor;
+    const struct ovsdb_row *row;
+
+    if (!option || strncmp(option, "db:", 3)) {
+        return g_strdup(option);
+    }
+    if (parse_db_column(option, &ts, &col, NULL)
+        || col->type.key.type != OVSDB_TYPE_STRING) {
+        return NULL;
+    }
+    bcol = boolean_column ? ovsdb_table_schema_get_column(ts, boolean_column)
+        : NULL;
+    ovsdb_table_cursor_init(&cursor, ovsdb_db_get_table(main_db.db,
+                                                        ts->name));
+    while ((row = ovsdb_table_cursor_next(&cursor))) {
+        const struct ovsdb_datum *d = ovsdb_row_get_datum(row, col->index);
+
+        if (d->n && d->keys[0].string[0]) {
+            if (bcol && bcol->type.key.type == OVSDB_TYPE_BOOLEAN) {
+                const struct ovsdb_datum *b
+                    = ovsdb_row_get_datum(row, bcol->index);
+
+                *booleanp = b->n && b->keys[0].boolean;
+            }
+            return g_strdup(d->keys[0].string);
+        }
+    }
+    return NULL;
+}
+
+/* Applies the SSL settings that the options give now, if they are
+ * complete and have changed.  Incomplete settings (the SSL row deleted)
+ * leave the last ones in force. */
+static void
+ssl_reconfigure(void)
+{
+    static char *applied[3];
+    static bool applied_bootstrap;
+    bool bootstrap = false;
+    char *v[3];
+    struct diag *diag;
+    int i;
+
+    v[0] = ssl_option_value(ssl_options[0], NULL, NULL);
+    v[1] = ssl_option_value(ssl_options[1], NULL, NULL);
+    v[2] = ssl_option_value(ssl_options[2], "bootstrap_ca_cert", &bootstrap);
+    bootstrap = bootstrap || ssl_bootstrap;
+    if (!v[0] || !v[1] || !v[2]
+        || (!g_strcmp0(v[0], applied[0]) && !g_strcmp0(v[1], applied[1])
+            && !g_strcmp0(v[2], applied[2])
+            && bootstrap == applied_bootstrap)) {
+        for (i = 0; i < 3; i++) {
+            g_free(v[i]);
+        }
+        return;
+    }
+    diag = diag_new();
+    if (stream_ssl_set_config(v[0], v[1], v[2], bootstrap, diag)) {
+        for (i = 0; i < (int) diag_count(diag); i++) {
+            LOG_ERR("SSL: %s", diag_get(diag, i));
+        }
+    } else {
+        LOG_INFO("SSL: private key %s, certificate %s, CA certificate %s%s",
+                 v[0], v[1], v[2], bootstrap ? " (bootstrap)" : "");
+    }
+    diag_free(diag);
+    /* Failed settings are not retried until they change. */
+    for (i = 0; i < 3; i++) {
+        g_free(applied[i]);
+        applied[i] = v[i];
+    }
+    applied_bootstrap = bootstrap;
+}
+
+static bool
+ssl_from_db(void)
+{
+    int i;
+
+    for (i = 0; i < 3; i++) {
+        if (ssl_options[i] && !strncmp(ssl_options[i], "db:", 3)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* ------------------------------------------------------------------------
@@ -1360,6 +1797,14 @@ usage(void)
            "  --remote=REMOTE       listen on punix:PATH, ptcp:[PORT][:IP]\n"
            "                        or pssl:[PORT][:IP] (repeatable;\n"
            "                        default punix:$XSV_RUNDIR/db.sock)\n"
+           "  --remote=db:DB,TABLE,COLUMN\n"
+           "                        also the remotes that COLUMN holds (e.g.\n"
+           "                        db:Open_vSwitch,Open_vSwitch,\n"
+           "                        manager_options):\n"
+           "                        listens on passive ones, connects to\n"
+           "                        active ones (tcp:, ssl:, unix:) with\n"
+           "                        reconnection and backoff; re-read after\n"
+           "                        every commit\n"
            "  --schema=FILE         schema for a new database file\n"
            "  --unixctl=SOCKET      control socket (default\n"
            "                        $XSV_RUNDIR/vsdb-server.ctl)\n"
@@ -1371,13 +1816,16 @@ usage(void)
            "  -v, --verbose[=SPEC]  log levels (MODULE:LEVEL,...; default\n"
            "                        dbg)\n"
            "  --private-key=FILE --certificate=FILE --ca-cert=FILE\n"
-           "  [--bootstrap-ca-cert=FILE]   SSL for pssl: remotes\n"
+           "  [--bootstrap-ca-cert=FILE]   SSL for pssl: and ssl: remotes;\n"
+           "                        each FILE may be db:DB,TABLE,COLUMN\n"
+           "                        (e.g. db:Open_vSwitch,SSL,private_key),\n"
+           "                        re-read after every commit\n"
            "  -h, --help            this help\n"
            "  -V, --version         the version\n"
-           "\nNot implemented: remotes taken from the database\n"
-           "(--remote=db:...), active tcp:/ssl: manager connections, SSL\n"
-           "settings from the SSL table, syslog, clustered databases,\n"
-           "monitor_cond_change, the change history of monitor_cond_since.\n",
+           "\nNot implemented: connection status written back to the\n"
+           "database (Manager is_connected, status), syslog, clustered\n"
+           "databases, monitor_cond_change, the change history of\n"
+           "monitor_cond_since.\n",
            program_name(), program_name(), LOCALSTATEDIR, PKGDATADIR);
 }
 
@@ -1550,6 +1998,8 @@ main_loop_once(void)
     /* Blocked transactions run again every 100 ms, so that "wait"
      * timeouts are honoured promptly. */
     int timeout = pending_txns ? 100 : -1;
+    GHashTableIter iter;
+    gpointer value;
     guint i;
 
 #define ADD_FD(FD, EVENTS)                                              \
@@ -1580,7 +2030,19 @@ main_loop_once(void)
     for (i = 0; i < conns->len; i++) {
         struct conn *c = g_ptr_array_index(conns, i);
         short events;
-        int fd = jsonrpc_wait_fd(c->rpc, &events, &timeout);
+        int fd;
+
+        if (c->rpc) {           /* Sessions are polled below. */
+            fd = jsonrpc_wait_fd(c->rpc, &events, &timeout);
+            ADD_FD(fd, events);
+        }
+    }
+    g_hash_table_iter_init(&iter, db_remotes);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        struct remote *r = value;
+        short events = 0;
+        int fd = (r->js ? jsonrpc_session_wait_fd(r->js, &events, &timeout)
+                  : r->ps ? pstream_wait_fd(r->ps, &events) : -1);
 
         ADD_FD(fd, events);
     }
@@ -1599,9 +2061,19 @@ main_loop_once(void)
         struct stream *stream;
 
         while (!pstream_accept(ps, &stream, NULL)) {
-            g_ptr_array_add(conns, conn_create(stream));
+            g_ptr_array_add(conns, conn_create(stream, NULL));
         }
     }
+    g_hash_table_iter_init(&iter, db_remotes);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        struct remote *r = value;
+        struct stream *stream;
+
+        while (r->ps && !pstream_accept(r->ps, &stream, NULL)) {
+            g_ptr_array_add(conns, conn_create(stream, NULL));
+        }
+    }
+    remotes_run();
     unixctl_run();
     for (i = 0; i < conns->len; i++) {
         struct conn *c = g_ptr_array_index(conns, i);
@@ -1611,7 +2083,8 @@ main_loop_once(void)
          * from starving the others. */
         for (n = 0; n < 50 && !c->dead; n++) {
             json_t *msg;
-            int error = jsonrpc_recv(c->rpc, &msg);
+            int error = (c->js ? jsonrpc_session_recv(c->js, &msg)
+                         : jsonrpc_recv(c->rpc, &msg));
 
             if (error == -EAGAIN) {
                 break;
@@ -1622,18 +2095,29 @@ main_loop_once(void)
             conn_handle(c, msg);
             json_decref(msg);
         }
-        jsonrpc_run(c->rpc);
+        if (c->js) {
+            jsonrpc_session_run(c->js);
+        } else {
+            jsonrpc_run(c->rpc);
+        }
     }
     run_pending();
     for (i = 0; i < conns->len;) {
         struct conn *c = g_ptr_array_index(conns, i);
 
-        if (c->dead || jsonrpc_get_status(c->rpc)) {
+        if (c->dead || (c->rpc && jsonrpc_get_status(c->rpc))) {
             g_ptr_array_remove_index(conns, i);
             conn_destroy(c);
         } else {
             i++;
         }
+    }
+    if (db_config_changed) {
+        db_config_changed = false;
+        if (ssl_from_db()) {
+            ssl_reconfigure();
+        }
+        remotes_reconfigure();
     }
 }
 
@@ -1666,8 +2150,7 @@ main(int argc, char *argv[])
     const char *rundir, *dbdir, *logdir;
     GPtrArray *remotes = g_ptr_array_new_with_free_func(g_free);
     char *pidfile = NULL, *logfile = NULL, *dbfile = NULL, *schema = NULL;
-    char *private_key = NULL, *certificate = NULL, *ca_cert = NULL;
-    bool bootstrap = false, want_detach = false;
+    bool want_detach = false;
     struct diag *diag = diag_new();
     struct sigaction sa;
     int ready_fd = -1;
@@ -1705,21 +2188,15 @@ main(int argc, char *argv[])
             unixctl_path = g_strdup(optarg);
             break;
         case OPT_PRIVATE_KEY:
-            g_free(private_key);
-            private_key = g_strdup(optarg);
-            break;
         case OPT_CERTIFICATE:
-            g_free(certificate);
-            certificate = g_strdup(optarg);
-            break;
         case OPT_CA_CERT:
-            g_free(ca_cert);
-            ca_cert = g_strdup(optarg);
-            break;
         case OPT_BOOTSTRAP_CA_CERT:
-            g_free(ca_cert);
-            ca_cert = g_strdup(optarg);
-            bootstrap = true;
+            i = (opt == OPT_PRIVATE_KEY ? 0 : opt == OPT_CERTIFICATE ? 1 : 2);
+            g_free(ssl_options[i]);
+            ssl_options[i] = g_strdup(optarg);
+            if (opt == OPT_BOOTSTRAP_CA_CERT) {
+                ssl_bootstrap = true;
+            }
             break;
         case OPT_SCHEMA:
             g_free(schema);
@@ -1775,14 +2252,15 @@ main(int argc, char *argv[])
         }
     }
 
-    if (private_key || certificate || ca_cert) {
-        if (!private_key || !certificate || !ca_cert) {
+    if (ssl_options[0] || ssl_options[1] || ssl_options[2]) {
+        if (!ssl_options[0] || !ssl_options[1] || !ssl_options[2]) {
             LOG_ERR("--private-key, --certificate and --ca-cert go "
                     "together");
             goto out;
         }
-        if (stream_ssl_set_config(private_key, certificate, ca_cert,
-                                  bootstrap, diag)) {
+        if (!ssl_from_db()
+            && stream_ssl_set_config(ssl_options[0], ssl_options[1],
+                                     ssl_options[2], ssl_bootstrap, diag)) {
             goto out_diag;
         }
     }
@@ -1790,19 +2268,39 @@ main(int argc, char *argv[])
         goto out_diag;
     }
     open_server_db();
+    for (i = 0; i < 3; i++) {
+        const struct ovsdb_table_schema *ts;
+        const struct ovsdb_column *col;
+
+        if (ssl_options[i] && !strncmp(ssl_options[i], "db:", 3)
+            && parse_db_column(ssl_options[i], &ts, &col, diag)) {
+            goto out_diag;
+        }
+    }
+    if (ssl_from_db()) {
+        ssl_reconfigure();
+    }
 
     listeners = g_ptr_array_new();
     conns = g_ptr_array_new();
     unixctl_conns = g_ptr_array_new();
     locks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                   (GDestroyNotify) g_queue_free);
+    db_remote_specs = g_ptr_array_new();
+    db_remotes = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                       (GDestroyNotify) remote_destroy);
     for (i = 0; i < remotes->len; i++) {
         const char *remote = g_ptr_array_index(remotes, i);
         struct pstream *ps;
 
         if (!strncmp(remote, "db:", 3)) {
-            LOG_WARN("%s: remotes from the database are not implemented",
-                     remote);
+            const struct ovsdb_table_schema *ts;
+            const struct ovsdb_column *col;
+
+            if (parse_db_column(remote, &ts, &col, diag)) {
+                goto out_diag;
+            }
+            g_ptr_array_add(db_remote_specs, (char *) remote);
             continue;
         }
         if (pstream_open(remote, &ps, diag)) {
@@ -1820,6 +2318,8 @@ main(int argc, char *argv[])
             goto out_diag;
         }
     }
+
+    remotes_reconfigure();
 
     if (pipe(signal_pipe)) {
         LOG_ERR("pipe: %s", g_strerror(errno));
@@ -1861,6 +2361,12 @@ out:
         }
         g_ptr_array_free(conns, TRUE);
     }
+    if (db_remotes) {
+        g_hash_table_destroy(db_remotes);   /* After the clients. */
+    }
+    if (db_remote_specs) {
+        g_ptr_array_free(db_remote_specs, TRUE);
+    }
     if (unixctl_conns) {
         for (i = 0; i < unixctl_conns->len; i++) {
             jsonrpc_close(g_ptr_array_index(unixctl_conns, i));
@@ -1890,9 +2396,9 @@ out:
     g_free(logfile);
     g_free(dbfile);
     g_free(schema);
-    g_free(private_key);
-    g_free(certificate);
-    g_free(ca_cert);
+    for (i = 0; i < 3; i++) {
+        g_free(ssl_options[i]);
+    }
     g_free(unixctl_path);
     diag_free(diag);
     return status;

@@ -5,10 +5,12 @@
 #
 # TARGET names a fuzz target: tests/fuzz-TARGET.c, its seeds in
 # tests/fuzz/TARGET/ and, if present, a dictionary tests/fuzz/TARGET.dict
-# ("reader": the cache reader; "jsonrpc": the JSON-RPC framing).  This is
+# ("reader": the cache reader; "jsonrpc": the JSON-RPC framing;
+# "ovsdb-txn": the OVSDB transaction layer).  This is
 # not part of make: it compiles the target and the libraries it needs
 # (libdbcache, or for "jsonrpc" the transport's part of libovsdb as listed
-# in vswitch/jsonrpc.mk, and libutil, as listed in their automake.mk)
+# in vswitch/jsonrpc.mk, for "ovsdb-txn" the engine's part as listed in
+# vswitch/ovsdb.mk, and libutil, as listed in their automake.mk)
 # straight from the source tree with clang,
 #
 #   clang -g -O1 -fsanitize=fuzzer,address,undefined
@@ -74,11 +76,19 @@ sources_of() {
 }
 
 # What the target links besides libutil.
+extra_cflags=
 case $target in
     jsonrpc)
         lib_sources=$(sources_of vswitch/jsonrpc.mk vswitch_libovsdb_a_SOURCES)
         pkgs="glib-2.0 openssl jansson"
         lib_dir=vswitch
+        ;;
+    ovsdb-txn)
+        lib_sources=$(sources_of vswitch/ovsdb.mk vswitch_libovsdb_a_SOURCES)
+        pkgs="glib-2.0 jansson"
+        lib_dir=vswitch
+        # The schema the target loads (OVSDB_FUZZ_SCHEMA overrides it).
+        extra_cflags="-DFUZZ_SCHEMA_PATH=\"$srcdir/vswitch/vswitch.ovsschema\""
         ;;
     *)
         lib_sources=$(sources_of dbcache/automake.mk \
@@ -99,7 +109,8 @@ for f in $lib_sources \
     $CC $cflags -fsanitize=fuzzer-no-link,$san -c "$srcdir/$f" -o "$o"
 done
 ar rcs "$workdir/obj/libdeps.a" "$workdir"/obj/*.o
-$CC $cflags -fsanitize=fuzzer,$san "$src" "$workdir/obj/libdeps.a" \
+$CC $cflags $extra_cflags -fsanitize=fuzzer,$san "$src" \
+    "$workdir/obj/libdeps.a" \
     $(pkg-config --libs $pkgs) -o "$workdir/fuzz-$target"
 
 # The seeds, less the known bugs.

@@ -1,0 +1,505 @@
+#! /bin/sh
+# vsdb-bench.sh -- our configuration database server (vswitch/vsdb-server)
+# against stock ovsdb-server, both serving our schema
+# (vswitch/vswitch.ovsschema), with the same clients, in the same run.
+#
+#   benchmarks/vsdb-bench.sh [BUILDDIR]
+#
+# BUILDDIR (default _build) is a configured and built tree holding
+# vswitch/vsdb-server and vswitch/vsctl; this script builds nothing (except
+# a tiny timing helper, compiled into its scratch directory with the tree's
+# C compiler).  Needs openvswitch-switch (ovsdb-server, ovsdb-tool,
+# ovsdb-client, ovs-vsctl); no root, no ovs-vswitchd, no network: each
+# server listens on its own unix socket in the scratch directory.
+#
+# For each client -- stock `ovs-vsctl --no-wait` (the figures of the
+# issue) and our `vsctl --no-wait` (extra rows) -- and each server, a fresh
+# server is started and, in this order:
+#
+#   rss_fresh     server VmRSS (/proc/PID/status) after `init`;
+#   add-br, add-port, del-br
+#                 wall time of one command, median of RUNS (after one
+#                 warm-up round): add-br bN, add-port bN pN, del-br bN;
+#   1k_1txn       one client invocation: add-br br0 and 1,000
+#                 `-- add-port br0 pN` in one transaction;
+#   rss_1k        server VmRSS with those 1,000 ports;
+#   1k_1k_txn     (after del-br br0) add-br br1, then 1,000 invocations
+#                 `add-port br1 pN`, one after the other (total, seconds);
+#   fanout        10 `ovsdb-client monitor unix:SOCK Open_vSwitch Bridge
+#                 name` clients in the background, each writing to a file;
+#                 once all 10 have printed the initial rows, one `add-br`
+#                 by the client; the time from the start of that command
+#                 until all 10 files hold the new row (polled every 0.2 ms).
+#
+# The table gives both servers side by side and ours/stock per figure; the
+# last line says which targets (at most half of stock, with the same
+# client, ovs-vsctl) are met.  A measurement our server fails is printed
+# as FAIL (and the script exits 1).
+#
+# Environment: RUNS (default 20), PORTS (default 1000), CLIENTS (monitor
+# clients, default 10), KEEP=1 to keep the scratch directory.
+set -u
+
+builddir=${1:-_build}
+runs=${RUNS:-20}
+ports=${PORTS:-1000}
+nmon=${CLIENTS:-10}
+me=vsdb-bench
+
+case $builddir in /*) ;; *) builddir=$(pwd)/$builddir ;; esac
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+SCHEMA=$srcdir/vswitch/vswitch.ovsschema
+
+for prog in ovsdb-server ovsdb-tool ovsdb-client ovs-vsctl; do
+    if ! command -v "$prog" >/dev/null; then
+        echo "# $me: skipped: $prog not found (openvswitch-switch)"
+        exit 0
+    fi
+done
+SERVER=$builddir/vswitch/vsdb-server
+VSCTL=$builddir/vswitch/vsctl
+for prog in "$SERVER" "$VSCTL"; do
+    if [ ! -x "$prog" ]; then
+        echo "$0: $prog not found; build first (make -C $builddir)" >&2
+        exit 1
+    fi
+done
+if grep -q '^SANITIZER_CFLAGS = -f' "$builddir/Makefile" 2>/dev/null; then
+    echo "# warning: $builddir is a sanitizer build; figures are inflated"
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/vsdb-bench.XXXXXX") || exit 1
+server_pid=""
+mon_pids=""
+# stop_pid PID: SIGTERM, then wait up to 5 s for it to go (or be a zombie).
+stop_pid() {
+    kill "$1" 2>/dev/null || return 0
+    n=0
+    while [ $n -lt 50 ] && kill -0 "$1" 2>/dev/null &&
+          ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; do
+        sleep 0.1
+        n=$((n + 1))
+    done
+}
+stop_monitors() {
+    for pid in $mon_pids; do
+        kill "$pid" 2>/dev/null
+    done
+    for pid in $mon_pids; do
+        wait "$pid" 2>/dev/null
+    done
+    mon_pids=""
+}
+stop_server() {
+    [ -n "$server_pid" ] && stop_pid "$server_pid"
+    server_pid=""
+}
+cleanup() {
+    stop_monitors
+    stop_server
+    if [ "${KEEP:-0}" = 1 ]; then
+        echo "# scratch directory kept: $T"
+    else
+        rm -rf "$T"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The timing helper (CLOCK_MONOTONIC):
+#   vb run LOG PROGRAM ARG...   runs PROGRAM, appends its wall time (ms) to
+#                               LOG, exits with its status;
+#   vb fanout NEEDLE TIMEOUT_MS N FILE1..FILEN [PROGRAM ARG...]
+#                               runs PROGRAM (if any) and polls the N files
+#                               until each holds NEEDLE; prints "MS_PROG
+#                               MS_ALL" (from PROGRAM's start); exits 1 on
+#                               timeout (printing how many files had it) or
+#                               if PROGRAM failed.
+cc=$(sed -n 's/^CC = //p' "$builddir/Makefile" 2>/dev/null)
+cat >"$T/vb.c" <<'EOF'
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static pid_t
+spawn(char **args)
+{
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        execvp(args[0], args);
+        perror(args[0]);
+        _exit(127);
+    }
+    return pid;
+}
+
+static int
+exit_code(int status)
+{
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Whether FILE holds NEEDLE (files are small: a few rows). */
+static int
+holds(const char *file, const char *needle)
+{
+    static char buf[1 << 16];
+    ssize_t n;
+    int fd = open(file, O_RDONLY);
+
+    if (fd < 0) {
+        return 0;
+    }
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return 0;
+    }
+    buf[n] = '\0';
+    return strstr(buf, needle) != NULL;
+}
+
+int
+main(int argc, char *argv[])
+{
+    if (argc >= 4 && !strcmp(argv[1], "run")) {
+        double start = now_ms(), end;
+        pid_t pid = spawn(argv + 3);
+        int status;
+        FILE *f;
+
+        if (pid < 0) {
+            perror("vb: fork");
+            return 127;
+        }
+        while (waitpid(pid, &status, 0) < 0) {
+            continue;
+        }
+        end = now_ms();
+        if ((f = fopen(argv[2], "a"))) {
+            fprintf(f, "%.3f\n", end - start);
+            fclose(f);
+        }
+        return exit_code(status);
+    } else if (argc >= 5 && !strcmp(argv[1], "fanout")) {
+        const char *needle = argv[2];
+        double timeout = atof(argv[3]);
+        int n = atoi(argv[4]), seen = 0, i, status, failed = 0;
+        char **files = argv + 5;
+        char *done;
+        double start = now_ms(), prog_ms = 0, all_ms = -1;
+        pid_t pid = -1;
+
+        if (argc < 5 + n || !(done = calloc(n, 1))) {
+            fprintf(stderr, "vb fanout: bad arguments\n");
+            return 2;
+        }
+        if (argc > 5 + n) {
+            pid = spawn(argv + 5 + n);
+            if (pid < 0) {
+                perror("vb: fork");
+                return 127;
+            }
+        }
+        for (;;) {
+            double t;
+
+            if (pid > 0 && waitpid(pid, &status, WNOHANG) == pid) {
+                prog_ms = now_ms() - start;
+                failed = exit_code(status) != 0;
+                pid = -1;
+            }
+            for (i = 0; i < n; i++) {
+                if (!done[i] && holds(files[i], needle)) {
+                    done[i] = 1;
+                    seen++;
+                }
+            }
+            t = now_ms() - start;
+            if (seen == n && all_ms < 0) {
+                all_ms = t;
+            }
+            if (all_ms >= 0 && pid < 0) {
+                break;
+            }
+            if (t > timeout) {
+                if (pid > 0) {
+                    kill(pid, SIGTERM);
+                    waitpid(pid, &status, 0);
+                    failed = 1;
+                }
+                printf("timeout %d/%d\n", seen, n);
+                return 1;
+            }
+            usleep(200);
+        }
+        printf("%.3f %.3f\n", prog_ms, all_ms);
+        return failed;
+    }
+    fprintf(stderr, "usage: vb run LOG PROGRAM [ARG...]\n"
+            "       vb fanout NEEDLE TIMEOUT_MS N FILE... [PROGRAM ARG...]\n");
+    return 2;
+}
+EOF
+if ! ${cc:-cc} -O2 -o "$T/vb" "$T/vb.c"; then
+    echo "$0: cannot compile the timing helper" >&2
+    exit 1
+fi
+VB=$T/vb
+
+# start_server KIND DIR: a fresh server (stock or ours) on DIR/db.sock,
+# with its files in DIR; sets server_pid.
+start_server() {
+    rm -rf "$2"
+    mkdir -p "$2"
+    if [ "$1" = stock ]; then
+        ovsdb-tool create "$2/conf.db" "$SCHEMA" 2>>"$2/start.log" &&
+        OVS_RUNDIR=$2 OVS_LOGDIR=$2 OVS_DBDIR=$2 \
+            ovsdb-server "$2/conf.db" --remote="punix:$2/db.sock" \
+            --unixctl="$2/server.ctl" --pidfile="$2/server.pid" \
+            --detach --no-chdir --log-file="$2/server.log" \
+            2>>"$2/start.log"
+    else
+        XSV_RUNDIR=$2 XSV_DBDIR=$2 \
+            "$SERVER" "$2/conf.db" --schema="$SCHEMA" \
+            --remote="punix:$2/db.sock" \
+            --unixctl="$2/server.ctl" --pidfile="$2/server.pid" \
+            --detach --no-chdir --log-file="$2/server.log" \
+            2>>"$2/start.log"
+    fi || return 1
+    server_pid=$(cat "$2/server.pid" 2>/dev/null)
+    [ -n "$server_pid" ] && [ -S "$2/db.sock" ]
+}
+
+rss_mib() {
+    awk '/^VmRSS:/ { printf "%.1f", $2 / 1024; found = 1 }
+         END { if (!found) print "FAIL" }' "/proc/$1/status" 2>/dev/null ||
+        echo FAIL
+}
+
+median() {
+    sort -n "$1" | awk '{ v[NR] = $1 }
+        END {
+            if (NR == 0) { print "FAIL"; exit }
+            printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        }'
+}
+
+# record KEY VALUE: one figure of the current (client, server).
+record() {
+    echo "$2" >"$R/$1"
+}
+
+# fail WHAT: note a failed measurement (its figure is FAIL).
+fail() {
+    echo "# $me: $label: $1 failed" >&2
+    [ -s "$T/err" ] && sed 's/^/#     /' "$T/err" | head -5 >&2
+    status=1
+}
+
+# measure KIND CLIENT...: every figure, for server KIND with CLIENT (a
+# command line to which --db=unix:SOCK and the commands are added).
+measure() {
+    kind=$1
+    shift
+    dir=$T/$kind
+    db=unix:$dir/db.sock
+    for key in rss_fresh add-br add-port del-br 1k_1txn rss_1k 1k_1k_txn \
+               fanout; do
+        record "$key" FAIL
+    done
+    if ! start_server "$kind" "$dir"; then
+        echo "# $me: $label: cannot start the server:" >&2
+        sed 's/^/#     /' "$dir/start.log" >&2
+        status=1
+        stop_server
+        return
+    fi
+    if ! "$@" --db="$db" init >/dev/null 2>"$T/err"; then
+        fail init
+    fi
+    record rss_fresh "$(rss_mib "$server_pid")"
+
+    # Single commands: one warm-up round, then RUNS rounds.
+    rm -f "$T/t.add-br" "$T/t.add-port" "$T/t.del-br"
+    i=0
+    ok=1
+    while [ $i -le "$runs" ] && [ $ok = 1 ]; do
+        for cmd in "add-br b$i" "add-port b$i p$i" "del-br b$i"; do
+            log=$T/t.${cmd%% *}
+            [ $i = 0 ] && log=/dev/null
+            # shellcheck disable=SC2086
+            if ! "$VB" run "$log" "$@" --db="$db" $cmd >/dev/null \
+                   2>"$T/err"; then
+                fail "$cmd"
+                ok=0
+                break
+            fi
+        done
+        i=$((i + 1))
+    done
+    if [ $ok = 1 ]; then
+        for cmd in add-br add-port del-br; do
+            record "$cmd" "$(median "$T/t.$cmd")"
+        done
+    fi
+
+    # PORTS add-port in one transaction (one invocation).
+    (
+        set -- "$@" --db="$db" add-br br0
+        i=1
+        while [ $i -le "$ports" ]; do
+            set -- "$@" -- add-port br0 "p$i"
+            i=$((i + 1))
+        done
+        rm -f "$T/t.1txn"
+        "$VB" run "$T/t.1txn" "$@" >/dev/null 2>"$T/err"
+    ) && n=$("$@" --db="$db" list-ports br0 2>"$T/err" | wc -l) &&
+        [ "$n" -eq "$ports" ]
+    if [ $? = 0 ]; then
+        record 1k_1txn "$(awk '{ printf "%.2f", $1 }' "$T/t.1txn")"
+        record rss_1k "$(rss_mib "$server_pid")"
+    else
+        fail "$ports add-port in one transaction"
+    fi
+
+    # PORTS add-port in PORTS transactions (one invocation each).
+    "$@" --db="$db" del-br br0 >/dev/null 2>&1
+    if "$@" --db="$db" add-br br1 >/dev/null 2>"$T/err"; then
+        {
+            echo "set -e"
+            i=1
+            while [ $i -le "$ports" ]; do
+                # Each word quoted for sh.
+                for word in "$@"; do
+                    printf "'%s' " "$word"
+                done
+                printf "'--db=%s' add-port br1 p%d >/dev/null\n" "$db" "$i"
+                i=$((i + 1))
+            done
+        } >"$T/ports.sh"
+        rm -f "$T/t.1k"
+        if "$VB" run "$T/t.1k" sh "$T/ports.sh" 2>"$T/err" &&
+           n=$("$@" --db="$db" list-ports br1 2>"$T/err" | wc -l) &&
+           [ "$n" -eq "$ports" ]; then
+            record 1k_1k_txn "$(awk '{ printf "%.2f", $1 / 1000 }' "$T/t.1k")"
+        else
+            fail "$ports add-port in $ports transactions"
+        fi
+    else
+        fail "add-br br1"
+    fi
+    "$@" --db="$db" del-br br1 >/dev/null 2>&1
+
+    # Monitor fan-out: NMON clients, a base bridge so that each has
+    # something to print first (then it is connected and monitoring).
+    "$@" --db="$db" add-br fanbase >/dev/null 2>&1
+    files=""
+    i=1
+    while [ $i -le "$nmon" ]; do
+        ovsdb-client monitor "$db" Open_vSwitch Bridge name \
+            >"$T/mon.$i" 2>&1 &
+        mon_pids="$mon_pids $!"
+        files="$files $T/mon.$i"
+        i=$((i + 1))
+    done
+    # shellcheck disable=SC2086
+    if ! "$VB" fanout fanbase 10000 "$nmon" $files >"$T/fan0" 2>"$T/err"
+    then
+        cp "$T/mon.1" "$T/err"
+        fail "monitor clients (initial rows: $(cat "$T/fan0"))"
+    elif "$VB" fanout fanout1 10000 "$nmon" $files "$@" --db="$db" \
+              add-br fanout1 >"$T/fan" 2>"$T/err"; then
+        record fanout "$(awk '{ printf "%.2f", $2 }' "$T/fan")"
+        awk '{ printf "%.2f\n", $1 }' "$T/fan" >"$R/fanout_commit"
+    else
+        fail "monitor fan-out ($(cat "$T/fan"))"
+    fi
+    stop_monitors
+    stop_server
+}
+
+# One (client, server) pair: its figures in $T/res/CLIENT.SERVER/.
+status=0
+stock_ver=$(ovsdb-server --version | sed -n '1s/.*) //p')
+printf '# %s, Open vSwitch %s, %s, %s rounds after one warm-up (median),' \
+    "$(uname -m)" "$stock_ver" "$builddir" "$runs"
+printf ' %s ports, %s monitors, %s\n' "$ports" "$nmon" \
+    "$(date -u +%Y-%m-%dT%H:%MZ)"
+for client in ovs-vsctl vsctl; do
+    for kind in stock ours; do
+        R=$T/res/$client.$kind
+        mkdir -p "$R"
+        label="$client -> $kind"
+        if [ $client = ovs-vsctl ]; then
+            measure $kind ovs-vsctl --no-wait --timeout=60
+        else
+            measure $kind "$VSCTL" --no-wait --timeout=60
+        fi
+    done
+done
+
+printf '%-9s %-25s %8s %8s %8s  %s\n' client figure stock ours \
+    ours/stk "at most half"
+for client in ovs-vsctl vsctl; do
+    for fig in "add-br ms" "add-port ms" "del-br ms" \
+               "1k_1txn ms:${ports} add-port, 1 txn ms" \
+               "1k_1k_txn s:${ports} add-port, ${ports} txn s" \
+               "rss_fresh MiB:RSS fresh MiB" \
+               "rss_1k MiB:RSS ${ports} ports MiB" \
+               "fanout ms:fan-out ${nmon} ms"; do
+        key=${fig%% *}
+        case $fig in
+            *:*) name=${fig#*:} ;;
+            *) name=$fig ;;
+        esac
+        awk -v client="$client" -v name="$name" -v key="$key" \
+            -v s="$(cat "$T/res/$client.stock/$key")" \
+            -v o="$(cat "$T/res/$client.ours/$key")" '
+            BEGIN {
+                if (s == "FAIL" || o == "FAIL" || s + 0 <= 0) {
+                    r = "-"; met = o == "FAIL" ? "FAIL (ours)" : "-"
+                } else {
+                    r = sprintf("%.2f", o / s)
+                    met = o / s <= 0.5 ? "met" : "not met"
+                }
+                printf "%-9s %-25s %8s %8s %8s  %s\n", client, name, s, o,
+                       r, met
+                if (client == "ovs-vsctl")
+                    print key, (met == "met" ? "met" : "missed") >> "'"$T/verdicts"'"
+            }'
+    done
+done
+fan=""
+for client in ovs-vsctl vsctl; do
+    for kind in stock ours; do
+        f=$T/res/$client.$kind/fanout_commit
+        [ -s "$f" ] && fan="$fan $client->$kind $(cat "$f")"
+    done
+done
+[ -n "$fan" ] && echo "# fan-out: the add-br itself took (ms):$fan"
+echo "# ms: wall time of one client process (its start included); median of"
+echo "# $runs for add-br/add-port/del-br; RSS: server VmRSS; fan-out: from"
+echo "# the add-br's start until all $nmon monitors printed the new row"
+awk '$2 == "met" { m = m " " $1 } $2 == "missed" { x = x " " $1 }
+     END {
+         printf "Targets (ours <= half of stock, ovs-vsctl client): met:%s;" \
+                " not met:%s\n", m == "" ? " none" : m, x == "" ? " none" : x
+     }' "$T/verdicts"
+exit $status
