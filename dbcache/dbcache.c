@@ -32,22 +32,6 @@ struct options {
     int timeout_s;
 };
 
-static void NO_RETURN
-usage_error(const char *fmt, ...) PRINTF_FORMAT(1, 2);
-
-static void NO_RETURN
-usage_error(const char *fmt, ...)
-{
-    va_list args;
-
-    fprintf(stderr, "%s: ", program_name());
-    va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
-    va_end(args);
-    fprintf(stderr, "\nFor help use --help.\n");
-    exit(2);
-}
-
 static void
 usage(void)
 {

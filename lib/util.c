@@ -3,7 +3,9 @@
 
 #include "util.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *the_program_name = PACKAGE;
@@ -28,4 +30,17 @@ void
 print_version(void)
 {
     printf("%s (%s) %s\n", the_program_name, PACKAGE_NAME, PACKAGE_VERSION);
+}
+
+void
+usage_error(const char *fmt, ...)
+{
+    va_list args;
+
+    fprintf(stderr, "%s: ", the_program_name);
+    va_start(args, fmt);
+    vfprintf(stderr, fmt, args);
+    va_end(args);
+    fprintf(stderr, "\nFor help use --help.\n");
+    exit(2);
 }

@@ -18,6 +18,11 @@
 void set_program_name(const char *argv0);
 const char *program_name(void);
 
+/* Reports a command-line error the way every program here does --
+ * "PROGRAM: <message>" and "For help use --help." on stderr -- and exits
+ * with status 2. */
+void usage_error(const char *fmt, ...) PRINTF_FORMAT(1, 2) NO_RETURN;
+
 /* Prints "PROGRAM (xsvswitch) VERSION" to stdout, as --version does. */
 void print_version(void);
 
