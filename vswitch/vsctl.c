@@ -2127,6 +2127,27 @@ cmd_get(struct cmd *c)
     return 0;
 }
 
+/* The table, row and column that "add" and "remove" name in argv[1..3]:
+ * the column must be one a client may change.  '*rowp' is left NULL when
+ * the row does not exist and --if-exists was given. */
+static int
+row_column(struct cmd *c, const struct ovsdb_table_schema **tsp,
+           struct vrow **rowp, const struct ovsdb_column **colp)
+{
+    int error = lookup_table(c->argv[1], tsp);
+
+    if (!error) {
+        error = get_row(*tsp, c->argv[2], !has_opt(c, "--if-exists"), rowp);
+    }
+    if (!error && *rowp) {
+        error = lookup_column(*tsp, c->argv[3], colp);
+    }
+    if (!error && *rowp) {
+        error = check_mutable(*rowp, *colp);
+    }
+    return error;
+}
+
 static int
 cmd_add(struct cmd *c)
 {
@@ -2134,19 +2155,9 @@ cmd_add(struct cmd *c)
     const struct ovsdb_column *col = NULL;
     struct ovsdb_type rt;
     struct vrow *row = NULL;
-    int error = lookup_table(c->argv[1], &ts);
+    int error = row_column(c, &ts, &row, &col);
 
-    if (!error) {
-        error = get_row(ts, c->argv[2], !has_opt(c, "--if-exists"), &row);
-    }
     if (error || !row) {
-        return error;
-    }
-    error = lookup_column(ts, c->argv[3], &col);
-    if (!error) {
-        error = check_mutable(row, col);
-    }
-    if (error) {
         return error;
     }
     relaxed_type(&rt, &col->type);
@@ -2161,14 +2172,11 @@ cmd_add(struct cmd *c)
     }
     ovsdb_type_destroy(&rt);
     if (!error && row->cur[col->index].n > col->type.n_max) {
-        char *english = ovsdb_type_to_english(&col->type);
-
         error = fail("\"add\" operation would put %u %s in column %s of "
                      "table %s but the maximum number is %u",
                      row->cur[col->index].n,
                      ovsdb_type_is_map(&col->type) ? "pairs" : "values",
                      col->name, ts->name, col->type.n_max);
-        g_free(english);
     }
     return error;
 }
@@ -2180,19 +2188,9 @@ cmd_remove(struct cmd *c)
     const struct ovsdb_column *col = NULL;
     struct ovsdb_type rt;
     struct vrow *row = NULL;
-    int error = lookup_table(c->argv[1], &ts);
+    int error = row_column(c, &ts, &row, &col);
 
-    if (!error) {
-        error = get_row(ts, c->argv[2], !has_opt(c, "--if-exists"), &row);
-    }
     if (error || !row) {
-        return error;
-    }
-    error = lookup_column(ts, c->argv[3], &col);
-    if (!error) {
-        error = check_mutable(row, col);
-    }
-    if (error) {
         return error;
     }
     relaxed_type(&rt, &col->type);
