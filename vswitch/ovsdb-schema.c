@@ -12,32 +12,6 @@
 #include <errno.h>
 #include <string.h>
 
-/* Checks that every member of object 'json' is in the NULL-terminated
- * 'allowed'.  On failure, stores a message prefixed by 'where'. */
-static int
-check_members(const json_t *json, const char *const allowed[],
-              const char *where, char **errp)
-{
-    const char *key;
-    json_t *value;
-
-    json_object_foreach ((json_t *) json, key, value) {
-        bool found = false;
-
-        for (size_t i = 0; allowed[i]; i++) {
-            if (!strcmp(key, allowed[i])) {
-                found = true;
-                break;
-            }
-        }
-        if (!found) {
-            *errp = g_strdup_printf("%sunexpected member \"%s\"", where, key);
-            return -EINVAL;
-        }
-    }
-    return 0;
-}
-
 static bool
 is_id(const char *s)
 {
@@ -137,7 +111,7 @@ column_from_json(struct ovsdb_column *column, const json_t *json,
         *errp = g_strdup_printf("%scolumn schema must be an object", where);
         return -EINVAL;
     }
-    error = check_members(json, members, where, errp);
+    error = ovsdb_json_check_members(json, members, where, errp);
     if (error) {
         return error;
     }
@@ -234,7 +208,7 @@ table_schema_from_json(const char *name, const json_t *json,
         error = -EINVAL;
         goto out;
     }
-    error = check_members(json, members, where, errp);
+    error = ovsdb_json_check_members(json, members, where, errp);
     if (error) {
         goto out;
     }
@@ -367,7 +341,7 @@ ovsdb_schema_from_json(const json_t *json, struct ovsdb_schema **schemap,
         *errp = g_strdup("schema must be a JSON object");
         return -EINVAL;
     }
-    error = check_members(json, members, "schema: ", errp);
+    error = ovsdb_json_check_members(json, members, "schema: ", errp);
     if (error) {
         return error;
     }

@@ -325,11 +325,9 @@ is_id(const char *s)
     return true;
 }
 
-/* Checks that every member of object 'json' is one of the NULL-terminated
- * 'allowed' names.  'what' names the object in the message. */
-static int
-check_members(const json_t *json, const char *const allowed[],
-              const char *what, char **errp)
+int
+ovsdb_json_check_members(const json_t *json, const char *const allowed[],
+                         const char *where, char **errp)
 {
     const char *key;
     json_t *value;
@@ -344,12 +342,24 @@ check_members(const json_t *json, const char *const allowed[],
             }
         }
         if (!found) {
-            *errp = g_strdup_printf("%s has unexpected member \"%s\"",
-                                    what, key);
+            *errp = g_strdup_printf("%sunexpected member \"%s\"", where, key);
             return -EINVAL;
         }
     }
     return 0;
+}
+
+/* Like ovsdb_json_check_members(), with the message "<what> has unexpected
+ * member ...". */
+static int
+check_members(const json_t *json, const char *const allowed[],
+              const char *what, char **errp)
+{
+    char *where = g_strdup_printf("%s has ", what);
+    int error = ovsdb_json_check_members(json, allowed, where, errp);
+
+    g_free(where);
+    return error;
 }
 
 static int

@@ -154,6 +154,13 @@ void ovsdb_type_init(struct ovsdb_type *type, enum ovsdb_atomic_type atomic);
 void ovsdb_type_clone(struct ovsdb_type *dst, const struct ovsdb_type *src);
 void ovsdb_type_destroy(struct ovsdb_type *type);
 
+/* Checks that every member of JSON object 'json' is one of the
+ * NULL-terminated 'allowed' names.  Returns 0, or -EINVAL with "<where>
+ * unexpected member \"NAME\"" in '*errp' (g_free) -- 'where' is a prefix
+ * such as "schema: ". */
+int ovsdb_json_check_members(const json_t *json, const char *const allowed[],
+                             const char *where, char **errp);
+
 /* Parses a column <type>.  Same conventions as ovsdb_base_type_from_json().
  * References are left unresolved (ovsdb_schema_from_json() resolves them).
  */
