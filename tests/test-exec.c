@@ -181,6 +181,24 @@ test_output(void)
     g_free(out);
     o.timeout_ms = 0;
 
+    /* discard_stderr sends the child's stderr to /dev/null, and only
+     * then. */
+    {
+        static const char *const where[] = {
+            "/bin/sh", "-c", "readlink /proc/self/fd/2", NULL
+        };
+
+        o.discard_stderr = true;
+        status = run_capture(where, &o, &out, NULL);
+        is_int(status, 0, "discard_stderr: status 0");
+        is_str(out, "/dev/null\n", "discard_stderr: stderr is /dev/null");
+        g_free(out);
+        o.discard_stderr = false;
+        status = run_capture(where, &o, &out, NULL);
+        ok(out && strcmp(out, "/dev/null\n"), "without it, stderr is ours");
+        g_free(out);
+    }
+
     /* A grandchild that keeps the pipe open does not hold us up. */
     {
         gint64 start = g_get_monotonic_time();
