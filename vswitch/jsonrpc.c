@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "json-write.h"
 #include "stream.h"
 #include "util.h"
 
@@ -259,28 +260,12 @@ out:
     return 0;
 }
 
-static int
-append_to_byte_array(const char *buf, size_t size, void *array_)
-{
-    GByteArray *array = array_;
-
-    g_byte_array_append(array, (const guint8 *) buf, size);
-    return 0;
-}
-
 /* Appends 'msg' as compact JSON to 'array'.  Returns 0, or -EINVAL (with
- * 'array' unchanged) if jansson cannot encode it. */
+ * 'array' unchanged) if it cannot be encoded. */
 static int
 encode_msg(const json_t *msg, GByteArray *array)
 {
-    size_t flags = JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17);
-    guint len = array->len;
-
-    if (json_dump_callback(msg, append_to_byte_array, array, flags)) {
-        g_byte_array_set_size(array, len);
-        return -EINVAL;
-    }
-    return 0;
+    return json_write(msg, array);
 }
 
 char *

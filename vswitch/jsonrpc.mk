@@ -4,6 +4,7 @@
 # passive, behind a small vtable (stream-provider.h) -- and JSON-RPC 1.0:
 # messages, the incremental parser, connections and reconnecting sessions.
 vswitch_libovsdb_a_SOURCES += \
+	vswitch/json-write.c vswitch/json-write.h \
 	vswitch/jsonrpc.c vswitch/jsonrpc.h \
 	vswitch/stream.c vswitch/stream.h vswitch/stream-provider.h \
 	vswitch/stream-ssl.c
@@ -15,6 +16,13 @@ tests_test_jsonrpc_CPPFLAGS = $(OVSDB_TEST_CPPFLAGS)
 tests_test_jsonrpc_SOURCES = tests/test-jsonrpc.c
 tests_test_jsonrpc_LDADD = $(OVSDB_LIBS)
 TESTS += tests/test-jsonrpc
+
+# The JSON encoder: the same text as jansson's, on fixed and random values.
+check_PROGRAMS += tests/test-json-write
+tests_test_json_write_CPPFLAGS = $(OVSDB_TEST_CPPFLAGS)
+tests_test_json_write_SOURCES = tests/test-json-write.c
+tests_test_json_write_LDADD = $(OVSDB_LIBS)
+TESTS += tests/test-json-write
 
 # Streams end to end (unix, tcp, ssl with verification and CA bootstrap)
 # with tests/test-stream, and against stock ovsdb-client and ovsdb-server.
