@@ -1291,9 +1291,14 @@ build_changes(struct ovsdb_db_txn *txn)
                                                    ROW_NO_UUID));
         }
         if (tr->new) {
+            /* A new row's columns at their defaults say nothing that
+             * replaying the insert would not restore: leave them out
+             * (most of an Interface's columns, for one). */
             json_object_set_new(row, "new",
                                 row_to_json_masked(tr->new, tr->changed,
-                                                   ROW_NO_UUID));
+                                                   ROW_NO_UUID
+                                                   | (tr->old ? 0
+                                                      : ROW_NO_DEFAULTS)));
         }
         uuid_str(&tr->uuid, u);
         json_object_set_new(table, u, row);

@@ -29,7 +29,8 @@
  *
  *   change form (what a commit returns for monitors):
  *      {"<table>": {"<uuid>": {"old": {...}, "new": {...}}, ...}, ...}
- *      insert: only "new", with every column but "_uuid";
+ *      insert: only "new", with every column but "_uuid" that is not at
+ *              its default value ("_version" always);
  *      delete: only "old", with every column but "_uuid";
  *      modify: "old" and "new", with only the columns that changed
  *              (always including "_version").

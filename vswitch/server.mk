@@ -15,6 +15,12 @@ vswitch_vsdb_server_LDADD = $(OVSDB_LIBS)
 TESTS += tests/vsdb-server-ovs.sh
 EXTRA_DIST += tests/vsdb-server-ovs.sh
 
+# Monitor updates (update, update2, update3; with and without conditions)
+# identical to a stock ovsdb-server's over a session of inserts, modifies
+# and deletes.
+TESTS += tests/vsdb-monitor-ovs.sh
+EXTRA_DIST += tests/vsdb-monitor-ovs.sh
+
 # Active manager connections from the database (Open_vSwitch.manager_options)
 # and SSL settings from the SSL table, with a stock passive ovsdb-client.
 TESTS += tests/vsdb-server-managers.sh

@@ -19,6 +19,7 @@
 #include <glib.h>
 #include <jansson.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -151,8 +152,11 @@ static GPtrArray *db_remote_specs; /* Of "db:DB,TABLE,COLUMN" strings. */
 static GHashTable *db_remotes;  /* Target -> struct remote *. */
 static char *ssl_options[3];    /* --private-key, --certificate, --ca-cert. */
 static bool ssl_bootstrap;      /* --bootstrap-ca-cert. */
-static char last_txn_id[OVSDB_UUID_LEN + 1]
-    = "00000000-0000-0000-0000-000000000000";
+/* The transaction id of update3 and monitor_cond_since.  Like a stock
+ * ovsdb-server with a standalone database, the server keeps no history of
+ * transactions, so it always answers "not found" and the id is all
+ * zeros. */
+static const char last_txn_id[] = "00000000-0000-0000-0000-000000000000";
 static int signal_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t exiting;
 static char *unixctl_path;
@@ -387,32 +391,23 @@ filter_columns(const struct mt *mt, const json_t *obj)
     return out;
 }
 
-/* Drops from the v2 "initial"/"insert" row the columns at their default
- * values, as Open vSwitch does. */
+/* The monitored columns of 'row' for a v2 "initial" or "insert": those at
+ * their default values are left out, as Open vSwitch does. */
 static json_t *
-drop_defaults(const struct mt *mt, json_t *row)
+columns_json_v2(const struct ovsdb_row *row, const struct mt *mt)
 {
-    size_t i;
+    json_t *json = json_object();
 
-    for (i = 0; i < mt->n_columns; i++) {
+    for (size_t i = 0; i < mt->n_columns; i++) {
         const struct ovsdb_column *col = mt->columns[i];
-        json_t *v = json_object_get(row, col->name);
-        struct ovsdb_datum d;
-        char *err = NULL;
+        const struct ovsdb_datum *d = ovsdb_row_get_datum(row, col->index);
 
-        if (!v) {
-            continue;
+        if (!ovsdb_datum_is_default(d, &col->type)) {
+            json_object_set_new_nocheck(json, col->name,
+                                        ovsdb_datum_to_json(d, &col->type));
         }
-        if (ovsdb_datum_from_json(&d, &col->type, v, NULL, &err)) {
-            g_free(err);
-            continue;
-        }
-        if (ovsdb_datum_is_default(&d, &col->type)) {
-            json_object_del(row, col->name);
-        }
-        ovsdb_datum_destroy(&d, &col->type);
     }
-    return row;
+    return json;
 }
 
 /* The "modify" diff of update2 for one column: the new value for a
@@ -538,11 +533,11 @@ monitor_initial(const struct monitor *m)
                 json_decref(full);
             }
             ovsdb_uuid_to_string(ovsdb_row_get_uuid(row), uuid);
-            cols = columns_json(row, mt);
             if (m->version == MONITOR_V1) {
+                cols = columns_json(row, mt);
                 ru = json_pack("{so}", "new", cols);
             } else {
-                ru = json_pack("{so}", "initial", drop_defaults(mt, cols));
+                ru = json_pack("{so}", "initial", columns_json_v2(row, mt));
             }
             add_update(updates, mt->ts->name, uuid, ru);
         }
@@ -578,23 +573,32 @@ monitor_changes(const struct monitor *m, const json_t *changes)
             if (new && ovsdb_uuid_from_string(&uuid, uuid_s)) {
                 row = ovsdb_table_get_row(table, &uuid);
             }
-            if (row) {
-                new_full = ovsdb_row_to_json(row, NULL, 0);
+            if (!mt->where) {
+                /* Every row matches: no need for whole rows in JSON,
+                 * except the old one of a v1 delete. */
+                old_in = old != NULL;
+                new_in = row != NULL;
+                if (old_in && !new_in && m->version == MONITOR_V1) {
+                    old_full = json_incref(old);
+                }
+            } else {
+                if (row) {
+                    new_full = ovsdb_row_to_json(row, NULL, 0);
+                }
+                if (old) {
+                    old_full = new_full ? json_deep_copy(new_full)
+                                        : json_object();
+                    json_object_update(old_full, old);
+                }
+                old_in = old_full && row_matches(mt, old_full);
+                new_in = new_full && row_matches(mt, new_full);
             }
-            if (old) {
-                old_full = new_full ? json_deep_copy(new_full)
-                                    : json_object();
-                json_object_update(old_full, old);
-            }
-            old_in = old_full && row_matches(mt, old_full);
-            new_in = new_full && row_matches(mt, new_full);
 
             if (!old_in && new_in && mt->insert) {
-                json_t *cols = filter_columns(mt, new_full);
-
                 ru = (m->version == MONITOR_V1
-                      ? json_pack("{so}", "new", cols)
-                      : json_pack("{so}", "insert", drop_defaults(mt, cols)));
+                      ? json_pack("{so}", "new", columns_json(row, mt))
+                      : json_pack("{so}", "insert",
+                                  columns_json_v2(row, mt)));
             } else if (old_in && !new_in && mt->delete) {
                 ru = (m->version == MONITOR_V1
                       ? json_pack("{so}", "old", filter_columns(mt, old_full))
@@ -604,23 +608,28 @@ monitor_changes(const struct monitor *m, const json_t *changes)
                 size_t j;
 
                 for (j = 0; j < mt->n_columns; j++) {
-                    const char *name = mt->columns[j]->name;
+                    const struct ovsdb_column *col = mt->columns[j];
+                    const json_t *was = json_object_get(old, col->name);
 
-                    if (json_object_get(old, name)) {
-                        json_object_set_new(
-                            changed, name,
-                            m->version == MONITOR_V1
-                            ? json_incref(json_object_get(old, name))
-                            : column_diff(mt->columns[j],
-                                          json_object_get(old, name),
-                                          json_object_get(new_full, name)));
+                    if (!was) {
+                        continue;
+                    }
+                    if (m->version == MONITOR_V1) {
+                        json_object_set(changed, col->name, (json_t *) was);
+                    } else {
+                        json_t *now = ovsdb_datum_to_json(
+                            ovsdb_row_get_datum(row, col->index), &col->type);
+
+                        json_object_set_new(changed, col->name,
+                                            column_diff(col, was, now));
+                        json_decref(now);
                     }
                 }
                 if (!json_object_size(changed)) {
                     json_decref(changed);
                 } else if (m->version == MONITOR_V1) {
                     ru = json_pack("{soso}", "old", changed,
-                                   "new", filter_columns(mt, new_full));
+                                   "new", columns_json(row, mt));
                 } else {
                     ru = json_pack("{so}", "modify", changed);
                 }
@@ -981,17 +990,11 @@ execute(struct conn *c, struct db *db, const json_t *id, json_t *ops,
                       "details", "transact parameters must be an array"),
             id);
     }
-    if (changes) {
-        struct ovsdb_uuid u;
-
-        if (db_persist(db, changes, status.comment)) {
-            /* The database in memory is ahead of the file: stop before
-             * anyone sees it. */
-            LOG_ERR("exiting: the database file cannot be written");
-            exit(EXIT_FAILURE);
-        }
-        ovsdb_uuid_generate(&u);
-        ovsdb_uuid_to_string(&u, last_txn_id);
+    if (changes && db_persist(db, changes, status.comment)) {
+        /* The database in memory is ahead of the file: stop before anyone
+         * sees it. */
+        LOG_ERR("exiting: the database file cannot be written");
+        exit(EXIT_FAILURE);
     }
     reply = jsonrpc_create_reply(result, id);
     g_free(status.comment);
@@ -1990,6 +1993,24 @@ daemon_ready(int fd)
     log_set_destinations(log_get_destinations() & ~LOG_TO_CONSOLE);
 }
 
+/* Gives freed heap memory back to the system.  A large transaction or
+ * monitor update leaves megabytes of freed blocks below live ones, which
+ * malloc never returns by itself: with 1,000 ports added in one
+ * transaction the server would stay at three times its working size.
+ * Cheap to ask (mallinfo2() walks the free lists), so it runs after
+ * every round, trimming only when more than 1 MiB lies free. */
+static void
+release_free_memory(void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+    struct mallinfo2 mi = mallinfo2();
+
+    if (mi.fordblks > 1024 * 1024) {
+        malloc_trim(0);
+    }
+#endif
+}
+
 /* One round of the poll loop. */
 static void
 main_loop_once(void)
@@ -2342,6 +2363,7 @@ main(int argc, char *argv[])
 
     while (!exiting) {
         main_loop_once();
+        release_free_memory();
     }
     LOG_INFO("exiting");
     status = EXIT_SUCCESS;
