@@ -456,8 +456,42 @@ transact(json_t *params)
     return reply;
 }
 
+/* The columns of Port and Interface that the bridge, port, interface,
+ * controller, manager and SSL commands read: a run made only of such
+ * commands selects just these from those two tables.  With 1,000 ports,
+ * reading every column was most of a run's time (ovs-vsctl likewise asks
+ * only for the columns its commands use).  Columns not read keep their
+ * defaults in the view and, unchanged, are never written back. */
+static const char *const port_model_columns[] = {
+    "_uuid", "_version", "name", "interfaces", "fake_bridge", "tag",
+    "external_ids", NULL,
+};
+static const char *const iface_model_columns[] = {
+    "_uuid", "_version", "name", NULL,
+};
+
+/* A select of every row of 'ts': all columns, or those of 'columns'. */
+static json_t *
+select_op(const struct ovsdb_table_schema *ts, const char *const *columns)
+{
+    json_t *op = json_pack("{s:s, s:s, s:[]}", "op", "select",
+                           "table", ts->name, "where");
+
+    if (columns) {
+        json_t *names = json_array();
+
+        for (; *columns; columns++) {
+            json_array_append_new(names, json_string(*columns));
+        }
+        json_object_set_new(op, "columns", names);
+    }
+    return op;
+}
+
+/* Reads the database into a new view.  'all_columns' false reads only the
+ * model's columns of Port and Interface (see above). */
 static void
-view_load(struct ovsdb_schema *schema)
+view_load(struct ovsdb_schema *schema, bool all_columns)
 {
     json_t *params = json_array();
     json_t *reply, *result;
@@ -466,10 +500,15 @@ view_load(struct ovsdb_schema *schema)
     view = view_create(schema);
     json_array_append_new(params, json_string(db_name));
     for (size_t t = 0; t < schema->n_tables; t++) {
-        json_array_append_new(params,
-                              json_pack("{s:s, s:s, s:[]}", "op", "select",
-                                        "table", schema->tables[t]->name,
-                                        "where"));
+        const struct ovsdb_table_schema *ts = schema->tables[t];
+        const char *const *columns = NULL;
+
+        if (!all_columns && !strcmp(ts->name, "Port")) {
+            columns = port_model_columns;
+        } else if (!all_columns && !strcmp(ts->name, "Interface")) {
+            columns = iface_model_columns;
+        }
+        json_array_append_new(params, select_op(ts, columns));
     }
     reply = transact(params);
     result = jsonrpc_msg_result(reply);
@@ -530,6 +569,7 @@ struct viface {
 };
 
 static GHashTable *bridges, *ports, *ifaces;
+static bool cache_valid;        /* The model matches the view. */
 
 static void
 vbr_free(struct vbr *b)
@@ -702,6 +742,31 @@ cache_populate(void)
     g_ptr_array_free(brs, TRUE);
     g_hash_table_destroy(seen_br);
     g_hash_table_destroy(seen_port);
+}
+
+/* Adds the new 'port' row of bridge 'b', and its interfaces, to the model,
+ * as add-port and add-bond create them, so that a chain of 1,000 add-port
+ * commands does not rebuild the model 1,000 times. */
+static void
+cache_add_port(struct vbr *b, struct vrow *port)
+{
+    struct vport *vp = g_new0(struct vport, 1);
+    GPtrArray *is = refs(port, "interfaces");
+
+    vp->row = port;
+    vp->br = b;
+    vp->ifaces = g_ptr_array_new();
+    g_ptr_array_add(b->ports, vp);
+    g_hash_table_insert(ports, (char *) get_str(port, "name"), vp);
+    for (size_t k = 0; k < is->len; k++) {
+        struct viface *vi = g_new0(struct viface, 1);
+
+        vi->row = is->pdata[k];
+        vi->port = vp;
+        g_ptr_array_add(vp->ifaces, vi);
+        g_hash_table_insert(ifaces, (char *) get_str(vi->row, "name"), vi);
+    }
+    g_ptr_array_free(is, TRUE);
 }
 
 static int
@@ -1215,6 +1280,7 @@ add_port(struct cmd *c, const char *br_name, const char *port_name,
         set_int(port, "tag", b->vlan);
     }
     ref_add(real_bridge(b)->row, "ports", port);
+    cache_add_port(b, port);
     return 0;
 }
 
@@ -2741,13 +2807,33 @@ struct cmd_syntax {
     int (*run)(struct cmd *);
     const char *options;        /* Accepted, space-separated. */
     bool uses_cache;            /* Needs the bridge/port/iface model. */
+    bool all_columns;           /* Reads columns beyond the model's. */
 };
+
+/* Whether the model is still right after command 'name' ran: commands that
+ * add, remove or rename bridges, ports or interfaces other than through
+ * add-port and add-bond (which keep it up to date) leave it stale. */
+static bool
+keeps_cache(const char *name)
+{
+    static const char *const stale[] = {
+        "init", "emer-reset", "add-br", "del-br", "del-port", "set", "add",
+        "remove", "clear", "create", "destroy",
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(stale); i++) {
+        if (!strcmp(name, stale[i])) {
+            return false;
+        }
+    }
+    return true;
+}
 
 #define N INT_MAX
 static const struct cmd_syntax commands[] = {
     { "init", 0, 0, cmd_init, "", false },
-    { "show", 0, 0, cmd_show, "", false },
-    { "emer-reset", 0, 0, cmd_emer_reset, "", false },
+    { "show", 0, 0, cmd_show, "", false, true },
+    { "emer-reset", 0, 0, cmd_emer_reset, "", false, true },
     { "add-br", 1, 3, cmd_add_br, "--may-exist", true },
     { "del-br", 1, 1, cmd_del_br, "--if-exists", true },
     { "list-br", 0, 0, cmd_list_br, "--real --fake", true },
@@ -2775,16 +2861,16 @@ static const struct cmd_syntax commands[] = {
     { "get-ssl", 0, 0, cmd_get_ssl, "", false },
     { "del-ssl", 0, 0, cmd_del_ssl, "", false },
     { "set-ssl", 3, 3, cmd_set_ssl, "--bootstrap", false },
-    { "get", 2, N, cmd_get, "--if-exists --id=", false },
-    { "set", 3, N, cmd_set, "--if-exists", false },
-    { "add", 4, N, cmd_add, "--if-exists", false },
-    { "remove", 4, N, cmd_remove, "--if-exists", false },
-    { "clear", 3, N, cmd_clear, "--if-exists", false },
-    { "list", 1, N, cmd_list, "--if-exists --columns=", false },
-    { "find", 1, N, cmd_find, "--columns=", false },
-    { "create", 2, N, cmd_create, "--id=", false },
-    { "destroy", 1, N, cmd_destroy, "--if-exists --all", false },
-    { "wait-until", 2, N, cmd_wait_until, "", false },
+    { "get", 2, N, cmd_get, "--if-exists --id=", false, true },
+    { "set", 3, N, cmd_set, "--if-exists", false, true },
+    { "add", 4, N, cmd_add, "--if-exists", false, true },
+    { "remove", 4, N, cmd_remove, "--if-exists", false, true },
+    { "clear", 3, N, cmd_clear, "--if-exists", false, true },
+    { "list", 1, N, cmd_list, "--if-exists --columns=", false, true },
+    { "find", 1, N, cmd_find, "--columns=", false, true },
+    { "create", 2, N, cmd_create, "--id=", false, true },
+    { "destroy", 1, N, cmd_destroy, "--if-exists --all", false, true },
+    { "wait-until", 2, N, cmd_wait_until, "", false, true },
 };
 #undef N
 
@@ -3355,9 +3441,15 @@ main(int argc, char **argv)
 {
     GPtrArray *cmds;
     const char *rundir;
+    bool all_columns = false;
 
     set_program_name(argv[0]);
     cmds = parse_commands(argc, argv);
+    for (size_t i = 0; i < cmds->len; i++) {
+        const struct command *c = cmds->pdata[i];
+
+        all_columns = all_columns || c->syntax->all_columns;
+    }
     if (!db) {
         rundir = getenv("XSV_RUNDIR");
         db = g_strdup_printf("unix:%s/db.sock",
@@ -3377,7 +3469,8 @@ main(int argc, char **argv)
         size_t n_ops = 0;
         GPtrArray *ovs;
 
-        view_load(schema);
+        view_load(schema, all_columns);
+        cache_valid = false;
         ovs = live_rows("Open_vSwitch");
         ovs_row = ovs->len ? ovs->pdata[0] : row_insert_named("Open_vSwitch");
         g_ptr_array_free(ovs, TRUE);
@@ -3392,10 +3485,12 @@ main(int argc, char **argv)
             }
             c->cmd.out = g_string_new(NULL);
             c->cmd.created = NULL;
-            if (c->syntax->uses_cache) {
+            if (c->syntax->uses_cache && !cache_valid) {
                 cache_populate();
+                cache_valid = true;
             }
             error = c->syntax->run(&c->cmd);
+            cache_valid = cache_valid && keeps_cache(c->syntax->name);
             if (error == -EAGAIN) {
                 again = true;
                 break;
