@@ -635,7 +635,7 @@ ovsdb_log_open(const char *path, enum ovsdb_log_mode mode,
     if (create) {
         error = create_file(log, schema, diag);
         if (!error) {
-            log->schema = json_deep_copy(schema);
+            log->schema = json_incref((json_t *) schema);
             log->offset = log->file_size;
             log->state = LOG_AT_END;
             goto out;

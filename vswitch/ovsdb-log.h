@@ -70,9 +70,10 @@ enum ovsdb_log_mode {
 };
 
 /* Opens the database file 'path' in 'mode'.  When the mode creates the file,
- * it is written with a header holding a copy of 'schema' (a JSON object,
- * required then; ignored otherwise), atomically and durably.  The header of
- * an existing file is read and checked.
+ * it is written with a header holding 'schema' (a JSON object, required
+ * then; ignored otherwise), atomically and durably; the log keeps a
+ * reference to 'schema', which nobody may change afterwards.  The header
+ * of an existing file is read and checked.
  *
  * On success stores a new log in '*logp', which the caller owns
  * (ovsdb_log_close), and returns 0.  The log is then positioned at the first

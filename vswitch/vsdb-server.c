@@ -1877,7 +1877,9 @@ open_main_db(const char *path, const char *schema_file, struct diag *diag)
     if (error) {
         return error;
     }
-    main_db.schema_json = json_deep_copy(ovsdb_log_get_schema(main_db.log));
+    /* Shared with the log, which never changes it in place. */
+    main_db.schema_json
+        = json_incref((json_t *) ovsdb_log_get_schema(main_db.log));
     if (ovsdb_schema_from_json(main_db.schema_json, &schema, &err)) {
         diag_add(diag, "%s: bad schema: %s", path, err);
         g_free(err);
@@ -2360,6 +2362,8 @@ main(int argc, char *argv[])
     }
     daemon_ready(ready_fd);
     ready_fd = -1;
+    /* Loading and replaying the database leaves freed memory behind. */
+    malloc_trim(0);
 
     while (!exiting) {
         main_loop_once();
