@@ -7,7 +7,7 @@ XSV_PACKAGES="build-essential autoconf automake libtool pkg-config \
 libxml2-dev libnl-3-dev libnl-route-3-dev libssl-dev libglib2.0-dev \
 libjansson-dev \
 openssl mandoc iproute2 jq \
-openvswitch-switch ethtool iputils-ping"
+openvswitch-switch ethtool iputils-ping iperf3 tcpdump"
 
 xsv_install_deps() {
     missing=""
