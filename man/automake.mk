@@ -17,6 +17,8 @@ MAN_INPUTS = \
 	man/vsdb-tool.1.in \
 	man/vsdb-server.8.in \
 	man/vsctl.8.in \
+	man/vsappctl.8.in \
+	man/vsofctl.8.in \
 	man/interface-reconfigure.8.in
 man_MANS += \
 	man/dbcache.1 \
@@ -25,6 +27,8 @@ man_MANS += \
 	man/vsdb-tool.1 \
 	man/vsdb-server.8 \
 	man/vsctl.8 \
+	man/vsappctl.8 \
+	man/vsofctl.8 \
 	man/interface-reconfigure.8
 EXTRA_DIST += $(MAN_INPUTS) man/dbcache.1 man/network.dbcache.5
 EXTRA_DIST += man/interface-reconfigure.8
@@ -32,12 +36,14 @@ EXTRA_DIST += man/vswitch.ovsschema.5
 EXTRA_DIST += man/vsdb-tool.1
 EXTRA_DIST += man/vsdb-server.8
 EXTRA_DIST += man/vsctl.8
+EXTRA_DIST += man/vsappctl.8 man/vsofctl.8
 CLEANFILES += man/dbcache.1 man/network.dbcache.5
 CLEANFILES += man/interface-reconfigure.8
 CLEANFILES += man/vswitch.ovsschema.5
 CLEANFILES += man/vsdb-tool.1
 CLEANFILES += man/vsdb-server.8
 CLEANFILES += man/vsctl.8
+CLEANFILES += man/vsappctl.8 man/vsofctl.8
 
 # configure.ac is a prerequisite because it holds the version.  The `[@]`
 # keeps config.status from substituting the pattern itself.
@@ -75,6 +81,14 @@ man/vsdb-server.8: man/vsdb-server.8.in $(top_srcdir)/configure.ac
 man/vsctl.8: man/vsctl.8.in $(top_srcdir)/configure.ac
 	$(AM_V_GEN)$(MKDIR_P) man && \
 	$(man_edit) $(srcdir)/man/vsctl.8.in > $@.tmp && mv -f $@.tmp $@
+
+man/vsappctl.8: man/vsappctl.8.in $(top_srcdir)/configure.ac
+	$(AM_V_GEN)$(MKDIR_P) man && \
+	$(man_edit) $(srcdir)/man/vsappctl.8.in > $@.tmp && mv -f $@.tmp $@
+
+man/vsofctl.8: man/vsofctl.8.in $(top_srcdir)/configure.ac
+	$(AM_V_GEN)$(MKDIR_P) man && \
+	$(man_edit) $(srcdir)/man/vsofctl.8.in > $@.tmp && mv -f $@.tmp $@
 
 # Lint: mandoc -Tlint -W warning, then groff -man -ww -z; both must be
 # silent.  A page is read from the build tree if it was built there, else

@@ -15,3 +15,4 @@ include vswitch/jsonrpc.mk
 include vswitch/storage.mk
 include vswitch/server.mk
 include vswitch/vsctl.mk
+include vswitch/tools.mk

@@ -10,18 +10,17 @@
  * ovsdb_execute() (ovsdb-txn.h); the change set of each commit feeds the
  * monitors ("monitor", "monitor_cond", "monitor_cond_since") and re-runs
  * the transactions blocked in a "wait".  Everything runs in one thread
- * around poll(). */
+ * around poll().  The control socket (ovs-appctl's protocol) is
+ * unixctl.c's, and --detach and --pidfile are daemon.c's. */
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <glib.h>
 #include <jansson.h>
 #include <limits.h>
 #include <malloc.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "diag.h"
 #include "jsonrpc.h"
 #include "log.h"
@@ -38,6 +38,7 @@
 #include "ovsdb-schema.h"
 #include "ovsdb-txn.h"
 #include "stream.h"
+#include "unixctl.h"
 #include "util.h"
 
 LOG_DEFINE_THIS_MODULE(vsdb_server);
@@ -157,11 +158,8 @@ static bool ssl_bootstrap;      /* --bootstrap-ca-cert. */
  * transactions, so it always answers "not found" and the id is all
  * zeros. */
 static const char last_txn_id[] = "00000000-0000-0000-0000-000000000000";
-static int signal_pipe[2] = { -1, -1 };
-static volatile sig_atomic_t exiting;
 static char *unixctl_path;
-static struct pstream *unixctl_listener;
-static GPtrArray *unixctl_conns;
+static struct unixctl_server *unixctl;
 
 static long long int
 time_msec(void)
@@ -1708,81 +1706,67 @@ ssl_from_db(void)
 }
 
 /* ------------------------------------------------------------------------
- * The control socket: JSON-RPC requests whose method is a command and
- * whose params are its arguments (strings), as ovs-appctl sends them. */
+ * The control socket (unixctl.h): the commands that stock ovs-appctl and
+ * vsappctl send, besides the built-in "list-commands" and "version". */
 
-static json_t *
-unixctl_handle(const char *method, const json_t *params, const json_t *id)
+static void
+ctl_exit(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
 {
-    const char *arg0 = json_string_value(json_array_get(params, 0));
+    (void) argc;
+    (void) argv;
+    (void) aux;
+    daemon_request_exit();
+    unixctl_command_reply(conn, NULL);
+}
 
-    if (!strcmp(method, "version")) {
-        return jsonrpc_create_reply(
-            json_string("vsdb-server (xsvswitch) " PACKAGE_VERSION), id);
-    } else if (!strcmp(method, "exit")) {
-        exiting = 1;
-        return jsonrpc_create_reply(json_string(""), id);
-    } else if (!strcmp(method, "ovsdb-server/compact")
-               || !strcmp(method, "compact")) {
-        if (db_compact(&main_db)) {
-            return jsonrpc_create_error(json_string("compaction failed"), id);
-        }
-        return jsonrpc_create_reply(json_string(""), id);
-    } else if (!strcmp(method, "vlog/set")) {
-        if (!arg0 || log_set_levels(arg0)) {
-            return jsonrpc_create_error(
-                json_string("usage: vlog/set MODULE:LEVEL|LEVEL"), id);
-        }
-        return jsonrpc_create_reply(json_string(""), id);
-    } else if (!strcmp(method, "list-commands")) {
-        return jsonrpc_create_reply(
-            json_string("The available commands are:\n"
-                        "  compact\n  exit\n  list-commands\n"
-                        "  ovsdb-server/compact\n  version\n"
-                        "  vlog/set SPEC\n"), id);
+/* "ovsdb-server/compact [DB]" and its alias "compact". */
+static void
+ctl_compact(struct unixctl_conn *conn, int argc, const char *argv[],
+            void *aux)
+{
+    (void) aux;
+    if (argc > 1 && strcmp(argv[1], main_db.name)) {
+        char *error = g_strdup_printf("no database named %s", argv[1]);
+
+        unixctl_command_reply_error(conn, error);
+        g_free(error);
+    } else if (db_compact(&main_db)) {
+        unixctl_command_reply_error(conn, "compaction failed");
+    } else {
+        unixctl_command_reply(conn, NULL);
     }
-    return jsonrpc_create_error(
-        json_pack("s", "unknown command; use list-commands"), id);
+}
+
+/* "vlog/set SPEC...": each SPEC as for --verbose. */
+static void
+ctl_vlog_set(struct unixctl_conn *conn, int argc, const char *argv[],
+             void *aux)
+{
+    int i;
+
+    (void) aux;
+    for (i = 1; i < argc; i++) {
+        if (log_set_levels(argv[i])) {
+            break;
+        }
+    }
+    if (argc < 2 || i < argc) {
+        unixctl_command_reply_error(conn,
+                                    "usage: vlog/set MODULE:LEVEL|LEVEL");
+    } else {
+        unixctl_command_reply(conn, NULL);
+    }
 }
 
 static void
-unixctl_run(void)
+register_commands(void)
 {
-    guint i;
-
-    for (;;) {
-        struct stream *stream;
-
-        if (!unixctl_listener
-            || pstream_accept(unixctl_listener, &stream, NULL)) {
-            break;
-        }
-        g_ptr_array_add(unixctl_conns, jsonrpc_open(stream));
-    }
-    for (i = 0; i < unixctl_conns->len;) {
-        struct jsonrpc *rpc = g_ptr_array_index(unixctl_conns, i);
-        json_t *msg;
-        int error;
-
-        while (!(error = jsonrpc_recv(rpc, &msg))) {
-            const char *method = jsonrpc_msg_method(msg);
-            json_t *params = jsonrpc_msg_params(msg);
-
-            if (method && jsonrpc_msg_id(msg)) {
-                LOG_DBG("control: %s", method);
-                jsonrpc_send(rpc, unixctl_handle(method, params,
-                                                 jsonrpc_msg_id(msg)));
-            }
-            json_decref(msg);
-        }
-        jsonrpc_run(rpc);
-        if (error != -EAGAIN) {
-            jsonrpc_close(rpc);
-            g_ptr_array_remove_index(unixctl_conns, i);
-        } else {
-            i++;
-        }
-    }
+    unixctl_command_register("exit", "", 0, 0, ctl_exit, NULL);
+    unixctl_command_register("ovsdb-server/compact", "[DB]", 0, 1,
+                             ctl_compact, NULL);
+    unixctl_command_register("compact", "[DB]", 0, 1, ctl_compact, NULL);
+    unixctl_command_register("vlog/set", "SPEC...", 0, INT_MAX,
+                             ctl_vlog_set, NULL);
 }
 
 /* ------------------------------------------------------------------------
@@ -1838,17 +1822,6 @@ env_or(const char *name, const char *dflt)
     const char *v = getenv(name);
 
     return str_empty(v) ? dflt : v;
-}
-
-static void
-signal_handler(int sig)
-{
-    ssize_t n;
-
-    (void) sig;
-    exiting = 1;
-    n = write(signal_pipe[1], "", 1);
-    (void) n;
 }
 
 /* Opens (creating if needed) the database file 'path' into 'main_db'. */
@@ -1929,72 +1902,6 @@ open_server_db(void)
     json_decref(changes);
 }
 
-static int
-write_pidfile(const char *path)
-{
-    char *text = g_strdup_printf("%ld\n", (long) getpid());
-    GError *gerr = NULL;
-    int error = 0;
-
-    if (!g_file_set_contents(path, text, -1, &gerr)) {
-        LOG_ERR("%s: %s", path, gerr->message);
-        g_error_free(gerr);
-        error = -EIO;
-    }
-    g_free(text);
-    return error;
-}
-
-/* Forks: the parent waits until the child reports ready (one byte on the
- * returned descriptor) and exits 0, or 1 if the child fails first. */
-static int
-detach(void)
-{
-    int fds[2];
-    pid_t pid;
-
-    if (pipe(fds)) {
-        return -errno;
-    }
-    pid = fork();
-    if (pid < 0) {
-        return -errno;
-    }
-    if (pid > 0) {
-        char c;
-
-        close(fds[1]);
-        _exit(read(fds[0], &c, 1) == 1 ? EXIT_SUCCESS : EXIT_FAILURE);
-    }
-    close(fds[0]);
-    setsid();
-    return fds[1];
-}
-
-static void
-daemon_ready(int fd)
-{
-    int devnull;
-
-    if (fd < 0) {
-        return;
-    }
-    if (write(fd, "", 1) != 1) {
-        LOG_WARN("cannot tell the parent process it may exit");
-    }
-    close(fd);
-    devnull = open("/dev/null", O_RDWR);
-    if (devnull >= 0) {
-        dup2(devnull, STDIN_FILENO);
-        dup2(devnull, STDOUT_FILENO);
-        dup2(devnull, STDERR_FILENO);
-        if (devnull > STDERR_FILENO) {
-            close(devnull);
-        }
-    }
-    log_set_destinations(log_get_destinations() & ~LOG_TO_CONSOLE);
-}
-
 /* Gives freed heap memory back to the system.  A large transaction or
  * monitor update leaves megabytes of freed blocks below live ones, which
  * malloc never returns by itself: with 1,000 ports added in one
@@ -2030,26 +1937,14 @@ main_loop_once(void)
         struct pollfd pfd = { .fd = (FD), .events = (EVENTS) };         \
         g_array_append_val(pfds, pfd);                                  \
     } while (0)
-    ADD_FD(signal_pipe[0], POLLIN);
+    ADD_FD(daemon_signal_fd(), POLLIN);
     for (i = 0; i < listeners->len; i++) {
         short events;
         int fd = pstream_wait_fd(g_ptr_array_index(listeners, i), &events);
 
         ADD_FD(fd, events);
     }
-    if (unixctl_listener) {
-        short events;
-        int fd = pstream_wait_fd(unixctl_listener, &events);
-
-        ADD_FD(fd, events);
-    }
-    for (i = 0; i < unixctl_conns->len; i++) {
-        short events;
-        int fd = jsonrpc_wait_fd(g_ptr_array_index(unixctl_conns, i),
-                                 &events, &timeout);
-
-        ADD_FD(fd, events);
-    }
+    unixctl_server_wait(unixctl, pfds, &timeout);
     for (i = 0; i < conns->len; i++) {
         struct conn *c = g_ptr_array_index(conns, i);
         short events;
@@ -2075,7 +1970,7 @@ main_loop_once(void)
         LOG_ERR("poll: %s", g_strerror(errno));
     }
     g_array_free(pfds, TRUE);
-    if (exiting) {
+    if (daemon_exit_requested()) {
         return;
     }
 
@@ -2097,7 +1992,7 @@ main_loop_once(void)
         }
     }
     remotes_run();
-    unixctl_run();
+    unixctl_server_run(unixctl);
     for (i = 0; i < conns->len; i++) {
         struct conn *c = g_ptr_array_index(conns, i);
         int n;
@@ -2175,9 +2070,8 @@ main(int argc, char *argv[])
     char *pidfile = NULL, *logfile = NULL, *dbfile = NULL, *schema = NULL;
     bool want_detach = false;
     struct diag *diag = diag_new();
-    struct sigaction sa;
-    int ready_fd = -1;
     int status = EXIT_FAILURE;
+    int error;
     int opt;
     guint i;
 
@@ -2268,9 +2162,9 @@ main(int argc, char *argv[])
         goto out;
     }
     if (want_detach) {
-        ready_fd = detach();
-        if (ready_fd < 0) {
-            LOG_ERR("cannot detach: %s", g_strerror(-ready_fd));
+        error = daemon_detach(false);
+        if (error) {
+            LOG_ERR("cannot detach: %s", g_strerror(-error));
             goto out;
         }
     }
@@ -2306,7 +2200,6 @@ main(int argc, char *argv[])
 
     listeners = g_ptr_array_new();
     conns = g_ptr_array_new();
-    unixctl_conns = g_ptr_array_new();
     locks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                   (GDestroyNotify) g_queue_free);
     db_remote_specs = g_ptr_array_new();
@@ -2332,48 +2225,33 @@ main(int argc, char *argv[])
         LOG_INFO("listening on %s", pstream_get_name(ps));
         g_ptr_array_add(listeners, ps);
     }
-    if (strcmp(unixctl_path, "none")) {
-        char *name = g_strdup_printf("punix:%s", unixctl_path);
-        int error = pstream_open(name, &unixctl_listener, diag);
-
-        g_free(name);
-        if (error) {
-            goto out_diag;
-        }
+    unixctl = unixctl_server_create(unixctl_path, diag);
+    if (!unixctl) {
+        goto out_diag;
     }
+    register_commands();
 
     remotes_reconfigure();
 
-    if (pipe(signal_pipe)) {
-        LOG_ERR("pipe: %s", g_strerror(errno));
+    error = daemon_signals_init();
+    if (error) {
+        LOG_ERR("cannot set up signal handling: %s", g_strerror(-error));
         goto out;
     }
-    fcntl(signal_pipe[0], F_SETFL, O_NONBLOCK);
-    fcntl(signal_pipe[1], F_SETFL, O_NONBLOCK);
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = signal_handler;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, NULL);
 
-    if (pidfile && write_pidfile(pidfile)) {
-        goto out;
+    if (pidfile && daemon_pidfile_create(pidfile, diag)) {
+        goto out_diag;
     }
-    daemon_ready(ready_fd);
-    ready_fd = -1;
+    daemon_ready();
     /* Loading and replaying the database leaves freed memory behind. */
     malloc_trim(0);
 
-    while (!exiting) {
+    while (!daemon_exit_requested()) {
         main_loop_once();
         release_free_memory();
     }
     LOG_INFO("exiting");
     status = EXIT_SUCCESS;
-    if (pidfile) {
-        unlink(pidfile);
-    }
     goto out;
 
 out_diag:
@@ -2393,24 +2271,22 @@ out:
     if (db_remote_specs) {
         g_ptr_array_free(db_remote_specs, TRUE);
     }
-    if (unixctl_conns) {
-        for (i = 0; i < unixctl_conns->len; i++) {
-            jsonrpc_close(g_ptr_array_index(unixctl_conns, i));
-        }
-        g_ptr_array_free(unixctl_conns, TRUE);
-    }
     if (listeners) {
         for (i = 0; i < listeners->len; i++) {
             pstream_close(g_ptr_array_index(listeners, i));
         }
         g_ptr_array_free(listeners, TRUE);
     }
-    pstream_close(unixctl_listener);
+    unixctl_server_destroy(unixctl);
     if (locks) {
         g_hash_table_destroy(locks);
     }
     ovsdb_db_destroy(main_db.db);
     ovsdb_log_close(main_db.log);
+    /* The pid file goes only once the database file is closed and its
+     * lock released: whoever waits for it to vanish (a restart) may then
+     * open the database. */
+    daemon_pidfile_remove();
     json_decref(main_db.schema_json);
     g_free(main_db.name);
     ovsdb_db_destroy(server_db.db);
