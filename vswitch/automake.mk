@@ -15,4 +15,5 @@ include vswitch/jsonrpc.mk
 include vswitch/storage.mk
 include vswitch/server.mk
 include vswitch/vsctl.mk
+include vswitch/switchd.mk
 include vswitch/tools.mk

@@ -1,0 +1,103 @@
+#! /bin/sh
+# switch-learning.sh -- the bundled switch forwards between real devices.
+# Three "guests" (namespaces with a veth each) on one bridge: they ping
+# each other both ways; vswitchd writes back ofport, link_state,
+# mac_in_use and cur_cfg (so vsctl's wait ends); the bridge learns their
+# MACs (fdb/show); once learned, unicast between two guests no longer
+# reaches the third (counted with tcpdump), while broadcast still does;
+# TCP between guests whose veths keep their default offloads runs at full
+# speed (iperf3); deleting a port stops its traffic and del-br leaves no
+# device behind.
+. "${top_srcdir:-.}/tests/switch-harness.sh"
+
+command -v ping >/dev/null || skip_all "ping not installed"
+command -v tcpdump >/dev/null || skip_all "tcpdump not installed"
+
+guest g1 10.9.0.1 && guest g2 10.9.0.2 && guest g3 10.9.0.3
+ok $? "three guests"
+vs add-br br0 -- add-port br0 g1 -- add-port br0 g2 -- add-port br0 g3
+ok $? "add-br and three add-port, waiting for vswitchd (cur_cfg)"
+is "$(vs get Open_vSwitch . cur_cfg)" "$(vs get Open_vSwitch . next_cfg)" \
+    "cur_cfg caught up with next_cfg"
+[ -d /sys/class/net/br0 ]
+ok $? "the bridge's internal device br0 exists"
+is "$(cat /sys/class/net/br0/operstate 2>/dev/null | grep -c -e up -e unknown)" 1 \
+    "... and is up"
+
+for g in g1 g2 g3; do
+    ofport=$(vs get Interface $g ofport)
+    [ "$ofport" -ge 1 ] 2>/dev/null
+    ok $? "$g: ofport $ofport"
+    is "$(vs get Interface $g link_state)" up "$g: link_state up"
+    is "$(vs get Interface $g mac_in_use | tr -d '"')" \
+        "$(cat /sys/class/net/$g/address)" "$g: mac_in_use is the device's"
+done
+is "$(vs get Interface br0 ofport)" 65534 "br0: the LOCAL port"
+
+inns g1 ping -c 3 -i 0.2 -W 2 10.9.0.2 >"$T/ping12" 2>&1
+ok $? "g1 pings g2"
+inns g2 ping -c 3 -i 0.2 -W 2 10.9.0.1 >"$T/ping21" 2>&1
+ok $? "g2 pings g1"
+inns g3 ping -c 2 -i 0.2 -W 2 10.9.0.1 >/dev/null 2>&1
+ok $? "g3 pings g1"
+
+fdb=$("$VSAPPCTL" -t "$T/vswitchd.ctl" fdb/show br0 2>&1)
+echo "$fdb" | sed 's/^/# /'
+for g in g1 g2; do
+    echo "$fdb" | grep -q "$(mac_of $g)"
+    ok $? "fdb/show: $g's MAC learned"
+done
+like "$(echo "$fdb" | head -1)" 'port +VLAN +MAC +Age' "fdb/show's heading"
+
+# Learned unicast between g1 and g2 does not reach g3.
+capture g3 "$T/g3.cap" icmp
+inns g1 ping -c 10 -i 0.05 -W 2 10.9.0.2 >/dev/null 2>&1
+ok $? "g1 pings g2 ten times"
+stop_captures
+is "$(grep -c 'ICMP echo' "$T/g3.cap")" 0 \
+    "after learning, g3 saw none of their ICMP packets"
+capture g3 "$T/g3-bcast.cap" arp
+inns g1 arping -c 1 10.9.0.2 >/dev/null 2>&1 ||
+    inns g1 ip neigh flush dev eth0 && inns g1 ping -c 1 -W 2 10.9.0.2 \
+    >/dev/null 2>&1
+stop_captures
+[ "$(grep -c 'Request who-has 10.9.0.2' "$T/g3-bcast.cap")" -ge 1 ]
+ok $? "a broadcast (ARP request) still reaches g3"
+
+# TCP with the veths' default offloads (checksum offload, TSO).
+if command -v iperf3 >/dev/null; then
+    inns g2 iperf3 -s -1 -p 5201 >"$T/iperf-s" 2>&1 &
+    spid=$!
+    sleep 0.5
+    inns g1 iperf3 -c 10.9.0.2 -p 5201 -t 3 -J >"$T/iperf.json" 2>&1
+    ok $? "iperf3 TCP g1 -> g2 for 3 s"
+    kill $spid 2>/dev/null
+    wait $spid 2>/dev/null
+    bps=$(sed -n 's/.*"bits_per_second":[[:space:]]*\([0-9.e+]*\).*/\1/p' \
+        "$T/iperf.json" | tail -1)
+    gbps=$(awk -v b="$bps" 'BEGIN { printf "%.2f", b / 1e9 }')
+    echo "# TCP g1 -> g2: $gbps Gbit/s"
+    awk -v g="$gbps" 'BEGIN { exit !(g >= 1) }'
+    ok $? "TCP throughput with default offloads at least 1 Gbit/s ($gbps)"
+else
+    ok 0 "# SKIP iperf3 not installed"
+fi
+
+# del-port: g3 is cut off.
+vs del-port br0 g3
+ok $? "del-port g3"
+inns g3 ping -c 2 -i 0.2 -W 1 10.9.0.1 >/dev/null 2>&1
+ok "$([ $? -ne 0 ]; echo $?)" "g3 no longer reaches g1"
+inns g1 ping -c 2 -i 0.2 -W 2 10.9.0.2 >/dev/null 2>&1
+ok $? "g1 still reaches g2"
+
+# Nothing left after del-br.
+vs del-br br0
+ok $? "del-br br0"
+wait_until 5 sh -c '! [ -e /sys/class/net/br0 ]'
+ok $? "the internal device br0 is gone"
+inns g1 ping -c 2 -i 0.2 -W 1 10.9.0.2 >/dev/null 2>&1
+ok "$([ $? -ne 0 ]; echo $?)" "g1 and g2 are no longer connected"
+is "$(ip -o link show type tun 2>/dev/null | wc -l)" 0 "no TAP device left"
+
+done_testing
