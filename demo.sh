@@ -1,9 +1,10 @@
 #! /bin/bash
 # demo.sh -- builds xsvswitch and shows XenServer's start of day on it, in
 # a throwaway network namespace, from bundled example data:
-#   1. the switch starts (Debian's stock Open vSwitch, userspace datapath,
-#      until the bundled switch forwards traffic) and every bridge left in
-#      its database is deleted, as XenServer expects;
+#   1. the bundled switch starts (vsdb-server, the configuration
+#      database; vswitchd, the switching daemon, on the userspace
+#      datapath) and every bridge left in its database is deleted, as
+#      XenServer expects;
 #   2. interface-reconfigure --force xenbr0 up brings the management
 #      interface up from the cache (tests/fixtures/start-of-day.dbcache:
 #      static 192.0.2.10/24 on eth0, a secure pool);
@@ -42,6 +43,8 @@ T=$(mktemp -d /tmp/xsv-demo.XXXXXX)
 R=$T/root
 GW=xsv-demo-gw-$$
 pids=
+top_srcdir=$top top_builddir=$B XSV_SWITCH=bundled
+VSCTL=$B/vswitch/vsctl
 . tests/ovs-sandbox.sh
 cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
@@ -78,24 +81,24 @@ run "$DBCACHE" dump "$R/var/xapi/network.dbcache" | sed -n '1,4p;/^Networks/,/^$
 
 say "Start of day 1: the switch starts, and every bridge in its database is deleted"
 ovs_start "$T/ovs"
-ovs-vsctl -- add-br leftover -- set Bridge leftover datapath_type=netdev
-echo "bridges before: $(ovs-vsctl list-br | tr '\n' ' ')"
-for br in $(ovs-vsctl list-br); do ovs-vsctl del-br "$br"; done
-echo "bridges after:  $(ovs-vsctl list-br | tr '\n' ' ')(none)"
+"$VSCTL" add-br leftover
+echo "bridges before: $("$VSCTL" list-br | tr '\n' ' ')"
+for br in $("$VSCTL" list-br); do "$VSCTL" del-br "$br"; done
+echo "bridges after:  $("$VSCTL" list-br | tr '\n' ' ')(none)"
 
 say "Start of day 2: the management interface comes up from the cache"
 run "$IFR" --root-prefix="$R" --no-syslog --force xenbr0 up
 
 say "Start of day 3: the host reaches its gateway through the secure bridge"
 run ping -c 3 -i 0.2 -W 2 192.0.2.1
-echo "(Duplicates, if any, are an artefact of the userspace datapath on veth: the"
-echo " kernel's own eth0 also receives the replies.)"
 
 say "What was built"
-run ovs-vsctl show
-echo "fail_mode: $(ovs-vsctl get Bridge xenbr0 fail_mode)," \
-     "xs-network-uuids: $(ovs-vsctl br-get-external-id xenbr0 xs-network-uuids)"
-run ovs-ofctl dump-flows xenbr0 --no-stats
+run "$VSCTL" show
+echo "fail_mode: $("$VSCTL" get Bridge xenbr0 fail_mode)," \
+     "xs-network-uuids: $("$VSCTL" br-get-external-id xenbr0 xs-network-uuids)"
+run "$B/vswitch/vsofctl" dump-flows xenbr0 --no-stats
+run "$B/vswitch/vsappctl" dpif/show
+run "$B/vswitch/vsappctl" fdb/show xenbr0
 run ip -4 -br addr show dev xenbr0
 run ip -4 route
 run cat "$R/etc/sysconfig/network-scripts/ifcfg-xenbr0"
@@ -115,5 +118,5 @@ fi
 
 say "And the interface goes down again"
 run "$IFR" --root-prefix="$R" --no-syslog --force xenbr0 down
-echo "bridges: $(ovs-vsctl list-br | tr '\n' ' ')(none)"
+echo "bridges: $("$VSCTL" list-br | tr '\n' ' ')(none)"
 say "Done; the namespace and everything in it are gone when this script exits."

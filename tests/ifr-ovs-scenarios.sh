@@ -13,7 +13,7 @@ ovs_available || skip_all "Open vSwitch (openvswitch-switch) not installed"
 
 at_exit ovs_stop
 ovs_start "$T/ovs"
-ok $? "stock ovsdb-server and ovs-vswitchd started"
+ok $? "the switch ($XSV_SWITCH): database server and daemon started"
 ovs_wrappers "$R"
 sed -i -e 's|^vsctl=.*|vsctl=/usr/bin/vsctl-netdev|' \
        -e 's|^ofctl=.*|ofctl=/usr/bin/ofctl|' "$R/etc/interface-reconfigure.conf"

@@ -58,7 +58,7 @@ CONF
 
 # Start of day: the switch, with a bridge left over from before "reboot".
 ovs_start "$T/ovs"
-ok $? "stock ovsdb-server and ovs-vswitchd started"
+ok $? "the switch ($XSV_SWITCH): database server and daemon started"
 ovs-vsctl -- add-br stale -- set Bridge stale datapath_type=netdev
 for br in $(ovs-vsctl list-br); do ovs-vsctl del-br "$br"; done
 is "$(ovs-vsctl list-br)" "" "every bridge deleted, as XenServer expects"

@@ -1,22 +1,66 @@
-# ovs-sandbox.sh -- sourced by tests and the demo: a private stock Open
-# vSwitch (Debian's openvswitch-switch) inside the current network
-# namespace, with the userspace ("netdev") datapath, since this kernel may
-# have no openvswitch module.
+# ovs-sandbox.sh -- sourced by tests and the demo: a private switch inside
+# the current network namespace.  By default a stock Open vSwitch
+# (Debian's openvswitch-switch) with the userspace ("netdev") datapath,
+# since this kernel may have no openvswitch module; with
+# XSV_SWITCH=bundled, the bundled switch (vswitch/vsdb-server and
+# vswitch/vswitchd from $top_builddir) in its place, so that the same
+# tests check both and their results must agree.
 #
-#   ovs_start DIR    ovsdb-server and ovs-vswitchd with their files in DIR;
-#                    exports OVS_RUNDIR etc. so that ovs-vsctl/ovs-ofctl
-#                    find them
+#   ovs_start DIR    the database server and the switching daemon with
+#                    their files in DIR; exports OVS_RUNDIR etc. so that
+#                    ovs-vsctl finds the database (stock ovs-vsctl speaks
+#                    to either server), and, for the bundled switch, puts
+#                    an "ovs-ofctl" that runs vsofctl first in PATH
 #   ovs_stop         stops both (by pid)
 #   ovs_wrappers ROOT
-#                    writes ROOT/usr/bin/vsctl-netdev (ovs-vsctl that makes
-#                    every new bridge a netdev bridge) and ROOT/usr/bin/ofctl
-#                    (ovs-ofctl), for interface-reconfigure.conf
+#                    writes ROOT/usr/bin/vsctl-netdev and ROOT/usr/bin/ofctl
+#                    for interface-reconfigure.conf: for stock Open
+#                    vSwitch, ovs-vsctl that makes every new bridge a
+#                    netdev bridge, and ovs-ofctl; for the bundled switch,
+#                    vsctl and vsofctl
+XSV_SWITCH=${XSV_SWITCH:-stock}
+
 ovs_available() {
+    if [ "$XSV_SWITCH" = bundled ]; then
+        [ -x "$top_builddir/vswitch/vsdb-server" ] &&
+            [ -x "$top_builddir/vswitch/vswitchd" ] &&
+            [ -x "$top_builddir/vswitch/vsofctl" ] &&
+            command -v ovs-vsctl >/dev/null
+        return
+    fi
     command -v ovsdb-server >/dev/null && command -v ovs-vswitchd >/dev/null &&
         [ -e /usr/share/openvswitch/vswitch.ovsschema ]
 }
 
+# The bundled switch, as ovs_start starts stock Open vSwitch.
+bundled_start() {
+    OVS_RUNDIR=$1 OVS_LOGDIR=$1 OVS_DBDIR=$1 OVS_SYSCONFDIR=$1
+    XSV_RUNDIR=$1 XSV_LOGDIR=$1 XSV_DBDIR=$1
+    XSV_SCHEMA=$top_srcdir/vswitch/vswitch.ovsschema
+    export OVS_RUNDIR OVS_LOGDIR OVS_DBDIR OVS_SYSCONFDIR
+    export XSV_RUNDIR XSV_LOGDIR XSV_DBDIR XSV_SCHEMA
+    mkdir -p "$1/bin"
+    cat >"$1/bin/ovs-ofctl" <<SH
+#! /bin/sh
+exec "$top_builddir/vswitch/vsofctl" "\$@"
+SH
+    chmod +x "$1/bin/ovs-ofctl"
+    PATH=$1/bin:$PATH
+    "$top_builddir/vswitch/vsdb-server" "$1/conf.db" \
+        --remote="punix:$1/db.sock" --pidfile="$1/ovsdb-server.pid" \
+        --detach --no-chdir --log-file="$1/ovsdb-server.log" \
+        2>>"$1/start.log" &&
+    "$top_builddir/vswitch/vsctl" --no-wait init &&
+    "$top_builddir/vswitch/vswitchd" "unix:$1/db.sock" \
+        --pidfile="$1/ovs-vswitchd.pid" --detach --no-chdir \
+        --log-file="$1/ovs-vswitchd.log" 2>>"$1/start.log"
+}
+
 ovs_start() {
+    if [ "$XSV_SWITCH" = bundled ]; then
+        bundled_start "$1"
+        return
+    fi
     OVS_RUNDIR=$1 OVS_LOGDIR=$1 OVS_DBDIR=$1 OVS_SYSCONFDIR=$1
     export OVS_RUNDIR OVS_LOGDIR OVS_DBDIR OVS_SYSCONFDIR
     mkdir -p "$1"
@@ -47,6 +91,14 @@ ovs_stop() {
 
 ovs_wrappers() {
     mkdir -p "$1/usr/bin"
+    if [ "$XSV_SWITCH" = bundled ]; then
+        printf '#! /bin/sh\nexec "%s" "$@"\n' \
+            "$top_builddir/vswitch/vsctl" >"$1/usr/bin/vsctl-netdev"
+        printf '#! /bin/sh\nexec "%s" "$@"\n' \
+            "$top_builddir/vswitch/vsofctl" >"$1/usr/bin/ofctl"
+        chmod +x "$1/usr/bin/vsctl-netdev" "$1/usr/bin/ofctl"
+        return
+    fi
     cat >"$1/usr/bin/vsctl-netdev" <<'SH'
 #! /bin/sh
 # ovs-vsctl, but every bridge created ("add-br NAME" with no parent) gets
