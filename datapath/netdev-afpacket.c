@@ -8,11 +8,12 @@
  *     partial checksum, a GSO super-packet) and goes out with one, so
  *     offloaded traffic is forwarded as the kernel made it, never
  *     segmented or checksummed here (dp-packet.h);
- *   - a TPACKET_V3 receive ring: the kernel fills blocks of packets and one
- *     poll() wakeup hands over a whole block, no system call per packet.
- *     Where the kernel refuses a TPACKET_V3 ring with vnet headers (or when
- *     XSVSWITCH_AFPACKET_RING=0 is in the environment, which the tests
- *     use), recvmmsg() is used instead: also one call per batch;
+ *   - reception by recvmmsg(), one call per batch of up to
+ *     DP_PACKET_BATCH_MAX packets; or, with XSVSWITCH_AFPACKET_RING=1 in
+ *     the environment, a TPACKET_V3 ring, whose blocks the kernel hands
+ *     over when full or 1 ms after their first packet (see ring_wanted());
+ *     recvmmsg() again where the kernel refuses such a ring with vnet
+ *     headers;
  *   - transmission by sendmmsg(), one call per batch;
  *   - PACKET_IGNORE_OUTGOING, so the port does not receive what it (or the
  *     host) sends (the outgoing packet type is filtered too, for kernels

@@ -19,6 +19,7 @@ MAN_INPUTS = \
 	man/vsctl.8.in \
 	man/vsappctl.8.in \
 	man/vsofctl.8.in \
+	man/vswitchd.8.in \
 	man/interface-reconfigure.8.in
 man_MANS += \
 	man/dbcache.1 \
@@ -29,6 +30,7 @@ man_MANS += \
 	man/vsctl.8 \
 	man/vsappctl.8 \
 	man/vsofctl.8 \
+	man/vswitchd.8 \
 	man/interface-reconfigure.8
 EXTRA_DIST += $(MAN_INPUTS) man/dbcache.1 man/network.dbcache.5
 EXTRA_DIST += man/interface-reconfigure.8
@@ -37,6 +39,7 @@ EXTRA_DIST += man/vsdb-tool.1
 EXTRA_DIST += man/vsdb-server.8
 EXTRA_DIST += man/vsctl.8
 EXTRA_DIST += man/vsappctl.8 man/vsofctl.8
+EXTRA_DIST += man/vswitchd.8
 CLEANFILES += man/dbcache.1 man/network.dbcache.5
 CLEANFILES += man/interface-reconfigure.8
 CLEANFILES += man/vswitch.ovsschema.5
@@ -44,6 +47,7 @@ CLEANFILES += man/vsdb-tool.1
 CLEANFILES += man/vsdb-server.8
 CLEANFILES += man/vsctl.8
 CLEANFILES += man/vsappctl.8 man/vsofctl.8
+CLEANFILES += man/vswitchd.8
 
 # configure.ac is a prerequisite because it holds the version.  The `[@]`
 # keeps config.status from substituting the pattern itself.
@@ -89,6 +93,10 @@ man/vsappctl.8: man/vsappctl.8.in $(top_srcdir)/configure.ac
 man/vsofctl.8: man/vsofctl.8.in $(top_srcdir)/configure.ac
 	$(AM_V_GEN)$(MKDIR_P) man && \
 	$(man_edit) $(srcdir)/man/vsofctl.8.in > $@.tmp && mv -f $@.tmp $@
+
+man/vswitchd.8: man/vswitchd.8.in $(top_srcdir)/configure.ac
+	$(AM_V_GEN)$(MKDIR_P) man && \
+	$(man_edit) $(srcdir)/man/vswitchd.8.in > $@.tmp && mv -f $@.tmp $@
 
 # Lint: mandoc -Tlint -W warning, then groff -man -ww -z; both must be
 # silent.  A page is read from the build tree if it was built there, else
