@@ -4,7 +4,9 @@
 # into one library, vswitch/libovsdb.a.
 noinst_LIBRARIES += vswitch/libovsdb.a
 vswitch_libovsdb_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vswitch \
-	$(JANSSON_CFLAGS) $(OPENSSL_CFLAGS)
+	$(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) \
+	-DPKGDATADIR=\"$(pkgdatadir)\" -DLOCALSTATEDIR=\"$(localstatedir)\" \
+	-DRUNSTATEDIR=\"/run/xsvswitch\"
 vswitch_libovsdb_a_SOURCES =
 OVSDB_LIBS = vswitch/libovsdb.a lib/libutil.a $(JANSSON_LIBS) \
 	$(OPENSSL_LIBS) $(GLIB_LIBS)

@@ -283,3 +283,83 @@ daemon_exit_requested(void)
 {
     return exit_requested;
 }
+
+/* ------------------------------------------------------------------------
+ * The daemons' common options and directories. */
+
+static const char *
+env_or(const char *name, const char *dflt)
+{
+    const char *v = getenv(name);
+
+    return v && *v ? v : dflt;
+}
+
+const char *
+daemon_rundir(void)
+{
+    return env_or("XSV_RUNDIR", RUNSTATEDIR);
+}
+
+const char *
+daemon_logdir(void)
+{
+    return env_or("XSV_LOGDIR", LOCALSTATEDIR "/log/xsvswitch");
+}
+
+const char *
+daemon_dbdir(void)
+{
+    return env_or("XSV_DBDIR", LOCALSTATEDIR "/lib/xsvswitch");
+}
+
+int
+daemon_option_parse(struct daemon_options *o, const char *name, int opt,
+                    const char *optarg)
+{
+    switch (opt) {
+    case DAEMON_OPT_PIDFILE:
+        g_free(o->pidfile);
+        o->pidfile = (optarg ? g_strdup(optarg)
+                      : g_strdup_printf("%s/%s.pid", daemon_rundir(), name));
+        return 1;
+    case DAEMON_OPT_DETACH:
+        o->detach = true;
+        return 1;
+    case DAEMON_OPT_NO_CHDIR:
+        return 1;
+    case DAEMON_OPT_LOG_FILE:
+        g_free(o->logfile);
+        o->logfile = (optarg ? g_strdup(optarg)
+                      : g_strdup_printf("%s/%s.log", daemon_logdir(), name));
+        return 1;
+    case DAEMON_OPT_UNIXCTL:
+        g_free(o->unixctl_path);
+        o->unixctl_path = g_strdup(optarg);
+        return 1;
+    case 'v':
+        if (log_set_levels(optarg ? optarg : "dbg")) {
+            fprintf(stderr, "%s: bad log level \"%s\"\n", name, optarg);
+            return -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+void
+daemon_options_finish(struct daemon_options *o, const char *name)
+{
+    if (!o->unixctl_path) {
+        o->unixctl_path = g_strdup_printf("%s/%s.ctl", daemon_rundir(),
+                                          name);
+    }
+}
+
+void
+daemon_options_destroy(struct daemon_options *o)
+{
+    g_free(o->pidfile);
+    g_free(o->logfile);
+    g_free(o->unixctl_path);
+}

@@ -74,4 +74,59 @@ void daemon_request_exit(void);
  * exit. */
 bool daemon_exit_requested(void);
 
+/* The options every daemon here takes, parsed in one place:
+ *
+ *   --pidfile[=FILE]    default $XSV_RUNDIR/NAME.pid
+ *   --detach
+ *   --no-chdir          accepted: the daemons never change directory
+ *   --log-file[=FILE]   default $XSV_LOGDIR/NAME.log
+ *   --unixctl=SOCKET    default $XSV_RUNDIR/NAME.ctl ("none": no socket)
+ *   -v, --verbose[=SPEC]
+ *
+ * A program lists DAEMON_LONG_OPTIONS in its getopt_long() table (and
+ * "v::" in its short options), passes every option to
+ * daemon_option_parse(), and calls daemon_options_finish() after the
+ * loop. */
+enum {
+    DAEMON_OPT_PIDFILE = 1000,
+    DAEMON_OPT_DETACH,
+    DAEMON_OPT_NO_CHDIR,
+    DAEMON_OPT_LOG_FILE,
+    DAEMON_OPT_UNIXCTL,
+};
+
+#define DAEMON_LONG_OPTIONS                                             \
+    { "pidfile", optional_argument, NULL, DAEMON_OPT_PIDFILE },         \
+    { "detach", no_argument, NULL, DAEMON_OPT_DETACH },                 \
+    { "no-chdir", no_argument, NULL, DAEMON_OPT_NO_CHDIR },             \
+    { "log-file", optional_argument, NULL, DAEMON_OPT_LOG_FILE },       \
+    { "unixctl", required_argument, NULL, DAEMON_OPT_UNIXCTL },         \
+    { "verbose", optional_argument, NULL, 'v' }
+
+struct daemon_options {
+    char *pidfile;              /* NULL: no pid file. */
+    char *logfile;              /* NULL: no log file. */
+    char *unixctl_path;         /* After daemon_options_finish(): set. */
+    bool detach;
+};
+
+/* Handles option 'opt' (with 'optarg') of the daemon called 'name' if it
+ * is one of the options above.  Returns 1 if it was, 0 if it is not one
+ * of them, or -1 after printing an error (a bad log level). */
+int daemon_option_parse(struct daemon_options *, const char *name, int opt,
+                        const char *optarg);
+
+/* Fills in the defaults of 'name' that were not given. */
+void daemon_options_finish(struct daemon_options *, const char *name);
+
+/* Frees the strings of 'options' (not 'options' itself). */
+void daemon_options_destroy(struct daemon_options *);
+
+/* The directories of the switch's files, from the environment or the
+ * built-in defaults: $XSV_RUNDIR (sockets, pid files; /run/xsvswitch),
+ * $XSV_LOGDIR (logs), $XSV_DBDIR (the database). */
+const char *daemon_rundir(void);
+const char *daemon_logdir(void);
+const char *daemon_dbdir(void);
+
 #endif /* vswitch/daemon.h */

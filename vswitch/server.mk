@@ -4,9 +4,7 @@
 # (RFC 7047) over punix:/ptcp:/pssl: listeners, on a database kept in an
 # ovsdb-log file; and its interoperability test with stock Open vSwitch.
 sbin_PROGRAMS += vswitch/vsdb-server
-vswitch_vsdb_server_CPPFLAGS = $(vswitch_libovsdb_a_CPPFLAGS) \
-	-DPKGDATADIR=\"$(pkgdatadir)\" -DLOCALSTATEDIR=\"$(localstatedir)\" \
-	-DRUNSTATEDIR=\"/run/xsvswitch\"
+vswitch_vsdb_server_CPPFLAGS = $(vswitch_libovsdb_a_CPPFLAGS)
 vswitch_vsdb_server_SOURCES = vswitch/vsdb-server.c
 vswitch_vsdb_server_LDADD = $(OVSDB_LIBS)
 

@@ -5,8 +5,7 @@
 # interfaces' status and cur_cfg.
 sbin_PROGRAMS += vswitch/vswitchd
 vswitch_vswitchd_CPPFLAGS = $(vswitch_libovsdb_a_CPPFLAGS) \
-	-I$(top_srcdir)/datapath -DLOCALSTATEDIR=\"$(localstatedir)\" \
-	-DRUNSTATEDIR=\"/run/xsvswitch\"
+	-I$(top_srcdir)/datapath
 vswitch_vswitchd_SOURCES = vswitch/vswitchd.c
 vswitch_vswitchd_LDADD = $(OVSDB_LIBS) $(DATAPATH_LIBS)
 

@@ -11,12 +11,10 @@ vswitch_libovsdb_a_SOURCES += \
 	vswitch/unixctl.c vswitch/unixctl.h
 
 bin_PROGRAMS += vswitch/vsappctl vswitch/vsofctl
-vswitch_vsappctl_CPPFLAGS = $(vswitch_libovsdb_a_CPPFLAGS) \
-	-DRUNSTATEDIR=\"/run/xsvswitch\"
+vswitch_vsappctl_CPPFLAGS = $(vswitch_libovsdb_a_CPPFLAGS)
 vswitch_vsappctl_SOURCES = vswitch/vsappctl.c
 vswitch_vsappctl_LDADD = $(OVSDB_LIBS)
-vswitch_vsofctl_CPPFLAGS = $(vswitch_libovsdb_a_CPPFLAGS) \
-	-DRUNSTATEDIR=\"/run/xsvswitch\"
+vswitch_vsofctl_CPPFLAGS = $(vswitch_libovsdb_a_CPPFLAGS)
 vswitch_vsofctl_SOURCES = vswitch/vsofctl.c
 vswitch_vsofctl_LDADD = $(OVSDB_LIBS)
 

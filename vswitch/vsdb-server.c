@@ -158,7 +158,6 @@ static bool ssl_bootstrap;      /* --bootstrap-ca-cert. */
  * transactions, so it always answers "not found" and the id is all
  * zeros. */
 static const char last_txn_id[] = "00000000-0000-0000-0000-000000000000";
-static char *unixctl_path;
 static struct unixctl_server *unixctl;
 
 static long long int
@@ -1816,13 +1815,6 @@ usage(void)
            program_name(), program_name(), LOCALSTATEDIR, PKGDATADIR);
 }
 
-static const char *
-env_or(const char *name, const char *dflt)
-{
-    const char *v = getenv(name);
-
-    return str_empty(v) ? dflt : v;
-}
 
 /* Opens (creating if needed) the database file 'path' into 'main_db'. */
 static int
@@ -2043,32 +2035,25 @@ int
 main(int argc, char *argv[])
 {
     enum {
-        OPT_REMOTE = 256, OPT_PIDFILE, OPT_DETACH, OPT_NO_CHDIR,
-        OPT_LOG_FILE, OPT_UNIXCTL, OPT_PRIVATE_KEY, OPT_CERTIFICATE,
+        OPT_REMOTE = 256, OPT_PRIVATE_KEY, OPT_CERTIFICATE,
         OPT_CA_CERT, OPT_BOOTSTRAP_CA_CERT, OPT_SCHEMA,
     };
     static const struct option long_options[] = {
+        DAEMON_LONG_OPTIONS,
         { "remote", required_argument, NULL, OPT_REMOTE },
-        { "pidfile", optional_argument, NULL, OPT_PIDFILE },
-        { "detach", no_argument, NULL, OPT_DETACH },
-        { "no-chdir", no_argument, NULL, OPT_NO_CHDIR },
-        { "log-file", optional_argument, NULL, OPT_LOG_FILE },
-        { "unixctl", required_argument, NULL, OPT_UNIXCTL },
         { "private-key", required_argument, NULL, OPT_PRIVATE_KEY },
         { "certificate", required_argument, NULL, OPT_CERTIFICATE },
         { "ca-cert", required_argument, NULL, OPT_CA_CERT },
         { "bootstrap-ca-cert", required_argument, NULL,
           OPT_BOOTSTRAP_CA_CERT },
         { "schema", required_argument, NULL, OPT_SCHEMA },
-        { "verbose", optional_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    const char *rundir, *dbdir, *logdir;
+    struct daemon_options dopts = { NULL, NULL, NULL, false };
     GPtrArray *remotes = g_ptr_array_new_with_free_func(g_free);
-    char *pidfile = NULL, *logfile = NULL, *dbfile = NULL, *schema = NULL;
-    bool want_detach = false;
+    char *dbfile = NULL, *schema = NULL;
     struct diag *diag = diag_new();
     int status = EXIT_FAILURE;
     int error;
@@ -2076,33 +2061,19 @@ main(int argc, char *argv[])
     guint i;
 
     set_program_name(argv[0]);
-    rundir = env_or("XSV_RUNDIR", RUNSTATEDIR);
-    dbdir = env_or("XSV_DBDIR", LOCALSTATEDIR "/lib/xsvswitch");
-    logdir = env_or("XSV_LOGDIR", LOCALSTATEDIR "/log/xsvswitch");
     while ((opt = getopt_long(argc, argv, "hVv::", long_options, NULL))
            != -1) {
+        int handled = daemon_option_parse(&dopts, "vsdb-server", opt,
+                                          optarg);
+
+        if (handled < 0) {
+            goto out;
+        } else if (handled) {
+            continue;
+        }
         switch (opt) {
         case OPT_REMOTE:
             g_ptr_array_add(remotes, g_strdup(optarg));
-            break;
-        case OPT_PIDFILE:
-            g_free(pidfile);
-            pidfile = optarg ? g_strdup(optarg)
-                : g_strdup_printf("%s/vsdb-server.pid", rundir);
-            break;
-        case OPT_DETACH:
-            want_detach = true;
-            break;
-        case OPT_NO_CHDIR:
-            break;
-        case OPT_LOG_FILE:
-            g_free(logfile);
-            logfile = optarg ? g_strdup(optarg)
-                : g_strdup_printf("%s/vsdb-server.log", logdir);
-            break;
-        case OPT_UNIXCTL:
-            g_free(unixctl_path);
-            unixctl_path = g_strdup(optarg);
             break;
         case OPT_PRIVATE_KEY:
         case OPT_CERTIFICATE:
@@ -2118,13 +2089,6 @@ main(int argc, char *argv[])
         case OPT_SCHEMA:
             g_free(schema);
             schema = g_strdup(optarg);
-            break;
-        case 'v':
-            if (log_set_levels(optarg ? optarg : "dbg")) {
-                fprintf(stderr, "%s: bad log level \"%s\"\n",
-                        program_name(), optarg);
-                goto out;
-            }
             break;
         case 'h':
             usage();
@@ -2144,24 +2108,25 @@ main(int argc, char *argv[])
         fprintf(stderr, "%s: at most one database file\n", program_name());
         goto out;
     }
+    daemon_options_finish(&dopts, "vsdb-server");
     dbfile = (argc > optind ? g_strdup(argv[optind])
-              : g_strdup_printf("%s/conf.db", dbdir));
+              : g_strdup_printf("%s/conf.db", daemon_dbdir()));
     if (!schema) {
-        schema = g_strdup(env_or("XSV_SCHEMA",
-                                 PKGDATADIR "/vswitch.ovsschema"));
+        const char *env = getenv("XSV_SCHEMA");
+
+        schema = (env && *env ? g_strdup(env)
+                  : g_strdup(PKGDATADIR "/vswitch.ovsschema"));
     }
     if (!remotes->len) {
-        g_ptr_array_add(remotes, g_strdup_printf("punix:%s/db.sock", rundir));
+        g_ptr_array_add(remotes, g_strdup_printf("punix:%s/db.sock",
+                                                 daemon_rundir()));
     }
-    if (!unixctl_path) {
-        unixctl_path = g_strdup_printf("%s/vsdb-server.ctl", rundir);
-    }
-    if (logfile && log_set_file(logfile)) {
+    if (dopts.logfile && log_set_file(dopts.logfile)) {
         fprintf(stderr, "%s: %s: cannot open log file\n", program_name(),
-                logfile);
+                dopts.logfile);
         goto out;
     }
-    if (want_detach) {
+    if (dopts.detach) {
         error = daemon_detach(false);
         if (error) {
             LOG_ERR("cannot detach: %s", g_strerror(-error));
@@ -2225,7 +2190,7 @@ main(int argc, char *argv[])
         LOG_INFO("listening on %s", pstream_get_name(ps));
         g_ptr_array_add(listeners, ps);
     }
-    unixctl = unixctl_server_create(unixctl_path, diag);
+    unixctl = unixctl_server_create(dopts.unixctl_path, diag);
     if (!unixctl) {
         goto out_diag;
     }
@@ -2239,7 +2204,7 @@ main(int argc, char *argv[])
         goto out;
     }
 
-    if (pidfile && daemon_pidfile_create(pidfile, diag)) {
+    if (dopts.pidfile && daemon_pidfile_create(dopts.pidfile, diag)) {
         goto out_diag;
     }
     daemon_ready();
@@ -2294,14 +2259,12 @@ out:
     g_free(server_db.name);
     stream_ssl_clear_config();
     g_ptr_array_free(remotes, TRUE);
-    g_free(pidfile);
-    g_free(logfile);
+    daemon_options_destroy(&dopts);
     g_free(dbfile);
     g_free(schema);
     for (i = 0; i < 3; i++) {
         g_free(ssl_options[i]);
     }
-    g_free(unixctl_path);
     diag_free(diag);
     return status;
 }

@@ -1031,73 +1031,33 @@ usage(void)
            program_name(), program_name(), RUNSTATEDIR);
 }
 
-static const char *
-env_or(const char *name, const char *dflt)
-{
-    const char *v = getenv(name);
-
-    return v && *v ? v : dflt;
-}
-
 int
 main(int argc, char *argv[])
 {
-    enum {
-        OPT_PIDFILE = 256, OPT_DETACH, OPT_NO_CHDIR, OPT_LOG_FILE,
-        OPT_UNIXCTL,
-    };
     static const struct option long_options[] = {
-        { "pidfile", optional_argument, NULL, OPT_PIDFILE },
-        { "detach", no_argument, NULL, OPT_DETACH },
-        { "no-chdir", no_argument, NULL, OPT_NO_CHDIR },
-        { "log-file", optional_argument, NULL, OPT_LOG_FILE },
-        { "unixctl", required_argument, NULL, OPT_UNIXCTL },
-        { "verbose", optional_argument, NULL, 'v' },
+        DAEMON_LONG_OPTIONS,
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    const char *rundir, *logdir;
-    char *pidfile = NULL, *logfile = NULL, *unixctl_path = NULL;
+    struct daemon_options dopts = { NULL, NULL, NULL, false };
     char *remote = NULL;
     struct unixctl_server *unixctl = NULL;
-    bool want_detach = false;
     struct diag *diag = diag_new();
     int status = EXIT_FAILURE;
     int opt;
 
     set_program_name(argv[0]);
-    rundir = env_or("XSV_RUNDIR", RUNSTATEDIR);
-    logdir = env_or("XSV_LOGDIR", LOCALSTATEDIR "/log/xsvswitch");
     while ((opt = getopt_long(argc, argv, "hVv::", long_options, NULL))
            != -1) {
+        int handled = daemon_option_parse(&dopts, "vswitchd", opt, optarg);
+
+        if (handled < 0) {
+            goto out;
+        } else if (handled) {
+            continue;
+        }
         switch (opt) {
-        case OPT_PIDFILE:
-            g_free(pidfile);
-            pidfile = optarg ? g_strdup(optarg)
-                : g_strdup_printf("%s/vswitchd.pid", rundir);
-            break;
-        case OPT_DETACH:
-            want_detach = true;
-            break;
-        case OPT_NO_CHDIR:
-            break;
-        case OPT_LOG_FILE:
-            g_free(logfile);
-            logfile = optarg ? g_strdup(optarg)
-                : g_strdup_printf("%s/vswitchd.log", logdir);
-            break;
-        case OPT_UNIXCTL:
-            g_free(unixctl_path);
-            unixctl_path = g_strdup(optarg);
-            break;
-        case 'v':
-            if (log_set_levels(optarg ? optarg : "dbg")) {
-                fprintf(stderr, "%s: bad log level \"%s\"\n",
-                        program_name(), optarg);
-                goto out;
-            }
-            break;
         case 'h':
             usage();
             status = EXIT_SUCCESS;
@@ -1117,17 +1077,15 @@ main(int argc, char *argv[])
                 program_name());
         goto out;
     }
+    daemon_options_finish(&dopts, "vswitchd");
     remote = (argc > optind ? g_strdup(argv[optind])
-              : g_strdup_printf("unix:%s/db.sock", rundir));
-    if (!unixctl_path) {
-        unixctl_path = g_strdup_printf("%s/vswitchd.ctl", rundir);
-    }
-    if (logfile && log_set_file(logfile)) {
+              : g_strdup_printf("unix:%s/db.sock", daemon_rundir()));
+    if (dopts.logfile && log_set_file(dopts.logfile)) {
         fprintf(stderr, "%s: %s: cannot open log file\n", program_name(),
-                logfile);
+                dopts.logfile);
         goto out;
     }
-    if (want_detach) {
+    if (dopts.detach) {
         int error = daemon_detach(false);
 
         if (error) {
@@ -1156,13 +1114,13 @@ main(int argc, char *argv[])
     if (dpif_open("userspace", &dpif, diag)) {
         goto out_diag;
     }
-    unixctl = unixctl_server_create(unixctl_path, diag);
+    unixctl = unixctl_server_create(dopts.unixctl_path, diag);
     if (!unixctl) {
         goto out_diag;
     }
     register_commands();
 
-    if (pidfile && daemon_pidfile_create(pidfile, diag)) {
+    if (dopts.pidfile && daemon_pidfile_create(dopts.pidfile, diag)) {
         goto out_diag;
     }
     daemon_ready();
@@ -1201,9 +1159,7 @@ out:
     json_decref(monitor_id);
     json_decref(writeback_id);
     diag_free(diag);
-    g_free(pidfile);
-    g_free(logfile);
-    g_free(unixctl_path);
+    daemon_options_destroy(&dopts);
     g_free(remote);
     return status;
 }
