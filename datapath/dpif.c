@@ -217,8 +217,13 @@ iface_create(struct port *port, const struct dpif_iface_settings *s,
         } else if (s->has_mac) {
             mac = s->mac;
         }
-        if ((mac && dp_netdev_set_mac(netdev, mac, diag))
-            || dp_netdev_set_up(netdev, true, diag)) {
+        /* Left administratively down, as Open vSwitch leaves internal
+         * ports: whoever configures the host's side brings it up (for
+         * XenServer, interface-reconfigure).  Bringing 1,000 of them up
+         * at once would also make the kernel send IPv6 neighbour and
+         * multicast-listener packets from each, which the bridge floods
+         * to all the others. */
+        if (mac && dp_netdev_set_mac(netdev, mac, diag)) {
             dp_netdev_close(netdev);
             return NULL;
         }
@@ -1278,9 +1283,9 @@ dpif_iface_get_status(struct dpif *dpif, const char *bridge,
         iface->link_up = st->link_up;
         dp_netdev_get_mac(iface->netdev, st->mac);
         dp_netdev_get_mtu(iface->netdev, &st->mtu);
-        /* Administratively up: an internal device is brought up here; a
-         * system device's state is its carrier's first condition. */
-        st->admin_up = !strcmp(iface->type, "internal") || st->link_up;
+        /* The carrier (IFF_RUNNING) needs the device administratively
+         * up; a device that is up without carrier reads as down. */
+        st->admin_up = st->link_up;
         error = 0;
     }
     pthread_mutex_unlock(&dpif->mutex);

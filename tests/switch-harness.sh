@@ -54,7 +54,8 @@ start_server() {
     "$SERVER" --pidfile --detach --log-file "$T/conf.db" 2>>"$T/start.log"
 }
 start_vswitchd() {
-    "$VSWITCHD" --pidfile --detach --log-file 2>>"$T/start.log"
+    [ -n "${VSW_DEBUG:-}" ] && set -- -vdbg
+    "$VSWITCHD" --pidfile --detach --log-file "$@" 2>>"$T/start.log"
 }
 # stop_pidfile FILE: SIGTERM the process named in FILE, wait for it.
 stop_pidfile() {

@@ -21,8 +21,12 @@ is "$(vs get Open_vSwitch . cur_cfg)" "$(vs get Open_vSwitch . next_cfg)" \
     "cur_cfg caught up with next_cfg"
 [ -d /sys/class/net/br0 ]
 ok $? "the bridge's internal device br0 exists"
-is "$(cat /sys/class/net/br0/operstate 2>/dev/null | grep -c -e up -e unknown)" 1 \
-    "... and is up"
+is "$(( $(cat /sys/class/net/br0/flags 2>/dev/null || echo 1) & 1 ))" 0 \
+    "... left administratively down, as Open vSwitch leaves internal ports"
+is "$(vs get Interface br0 admin_state)" down "... and so the database says"
+ip link set br0 up
+wait_until 5 sh -c "[ \"\$($VSCTL get Interface br0 admin_state)\" = up ]"
+ok $? "once brought up, the database says up"
 
 for g in g1 g2 g3; do
     ofport=$(vs get Interface $g ofport)

@@ -48,6 +48,7 @@ ok $? "g1 reaches g2 through them"
 # LOCAL: the host's own port, as interface-reconfigure's escape flows use
 # it (ARP and the host's MAC between an uplink and the host).
 ofctl del-flows br0
+ip link set br0 up
 ip addr add 10.50.0.10/24 dev br0
 mac=$(cat /sys/class/net/br0/address)
 printf '%s\n' \
