@@ -1377,6 +1377,20 @@ dpif_flow_add_many(struct dpif *dpif, const char *bridge,
     return error;
 }
 
+/* Parses the del-flows or dump-flows filter 'filter' of 'br' into 'spec':
+ * NULL or "" selects every flow. */
+static int
+parse_filter(struct bridge *br, const char *filter,
+             struct flow_table_spec *spec, char **errp)
+{
+    if (!filter || !*filter) {
+        flow_table_spec_init(spec);
+        return 0;
+    }
+    return flow_table_parse(filter, FLOW_TABLE_PARSE_FILTER, port_lookup_cb,
+                            br, spec, errp);
+}
+
 int
 dpif_flow_del(struct dpif *dpif, const char *bridge, const char *filter,
               bool strict, char **errp)
@@ -1388,12 +1402,7 @@ dpif_flow_del(struct dpif *dpif, const char *bridge, const char *filter,
     if (error) {
         return error;
     }
-    if (filter && *filter) {
-        error = flow_table_parse(filter, FLOW_TABLE_PARSE_FILTER,
-                                 port_lookup_cb, br, &spec, errp);
-    } else {
-        flow_table_spec_init(&spec);
-    }
+    error = parse_filter(br, filter, &spec, errp);
     if (!error) {
         flow_table_delete(br->flows, &spec, strict);
         flow_table_spec_destroy(&spec);
@@ -1418,17 +1427,11 @@ dpif_flow_dump(struct dpif *dpif, const char *bridge, const char *filter,
     if (error) {
         return error;
     }
-    if (filter && *filter) {
-        error = flow_table_parse(filter, FLOW_TABLE_PARSE_FILTER,
-                                 port_lookup_cb, br, &spec, errp);
-    }
+    error = parse_filter(br, filter, &spec, errp);
     if (!error) {
-        flow_table_dump(br->flows, filter && *filter ? &spec : NULL,
-                        time_msec(), no_stats ? FLOW_TABLE_DUMP_NO_STATS : 0,
-                        out);
-        if (filter && *filter) {
-            flow_table_spec_destroy(&spec);
-        }
+        flow_table_dump(br->flows, &spec, time_msec(),
+                        no_stats ? FLOW_TABLE_DUMP_NO_STATS : 0, out);
+        flow_table_spec_destroy(&spec);
     }
     pthread_mutex_unlock(&dpif->mutex);
     return error;
