@@ -111,6 +111,7 @@ struct dpif {
     int wake_fd;                /* eventfd: wakes the forwarding thread */
     int notify_fd;              /* eventfd: tells the control thread */
     uint64_t change_seq;
+    uint64_t ifaces_seq;        /* Bumped when an interface is freed. */
     GHashTable *bridges;        /* name -> struct bridge * */
     GHashTable *ifaces;         /* name -> struct iface * (all bridges) */
     long long next_link_poll;
@@ -265,6 +266,9 @@ iface_detach(struct iface *iface)
     struct dpif *dpif = br->dpif;
     struct dp_netdev *netdev = iface->netdev;
 
+    /* Events the forwarding thread collected before this may point here:
+     * it drops them (see forwarder_main()). */
+    dpif->ifaces_seq++;
     epoll_ctl(dpif->epoll_fd, EPOLL_CTL_DEL, dp_netdev_get_fd(netdev),
               NULL);
     g_hash_table_remove(br->by_ofport, GUINT_TO_POINTER(iface->ofport));
@@ -931,12 +935,25 @@ forwarder_main(void *dpif_)
         struct epoll_event events[64];
         long long now = time_msec();
         int timeout = next > now ? (int) MIN(next - now, MAX_SLEEP_MS) : 0;
-        int n = epoll_wait(dpif->epoll_fd, events, 64, timeout);
+        uint64_t seq;
+        int n;
+
+        pthread_mutex_lock(&dpif->mutex);
+        seq = dpif->ifaces_seq;
+        pthread_mutex_unlock(&dpif->mutex);
+        n = epoll_wait(dpif->epoll_fd, events, 64, timeout);
 
         pthread_mutex_lock(&dpif->mutex);
         if (dpif->exiting) {
             pthread_mutex_unlock(&dpif->mutex);
             break;
+        }
+        if (dpif->ifaces_seq != seq) {
+            /* An interface was freed while we waited: the events may
+             * name it.  Drop them all; those still due come again
+             * (level-triggered). */
+            n = 0;
+            next = 0;
         }
         for (int i = 0; i < n; i++) {
             if (!events[i].data.ptr) {

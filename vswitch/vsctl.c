@@ -3415,25 +3415,27 @@ connect_db(void)
     json_decref(reply);
 }
 
+/* Waits until the switching daemon has applied configuration 'next_cfg'
+ * (Open_vSwitch's cur_cfg reaches it): one "wait" operation that the
+ * server answers as soon as no row has a smaller cur_cfg, so the reply
+ * comes with the daemon's write-back, not at the next poll.  --timeout
+ * (SIGALRM) bounds it. */
 static void
 wait_for_cfg(int64_t next_cfg)
 {
-    for (;;) {
-        json_t *reply = transact(json_pack(
-            "[s, {s:s, s:s, s:[], s:[s]}]", db_name, "op", "select",
-            "table", "Open_vSwitch", "where", "columns", "cur_cfg"));
-        json_t *rows = json_object_get(
-            json_array_get(jsonrpc_msg_result(reply), 0), "rows");
-        json_t *cur = json_object_get(json_array_get(rows, 0), "cur_cfg");
-        bool done = json_is_integer(cur)
-            && json_integer_value(cur) >= next_cfg;
+    json_t *reply = transact(json_pack(
+        "[s, {s:s, s:s, s:[[s,s,I]], s:[s], s:s, s:[]}]", db_name,
+        "op", "wait", "table", "Open_vSwitch",
+        "where", "cur_cfg", "<", (json_int_t) next_cfg,
+        "columns", "cur_cfg", "until", "==", "rows"));
+    json_t *result = json_array_get(jsonrpc_msg_result(reply), 0);
 
-        json_decref(reply);
-        if (done) {
-            return;
-        }
-        g_usleep(100 * 1000);
+    if (json_object_get(result, "error")) {
+        char *text = json_dumps(result, JSON_COMPACT | JSON_SORT_KEYS);
+
+        fatal("waiting for the switch to apply the change: %s", text);
     }
+    json_decref(reply);
 }
 
 int
