@@ -12,4 +12,5 @@ benchmarks_bench_dbcache_SOURCES = benchmarks/bench-dbcache.c
 benchmarks_bench_dbcache_LDADD = $(DBCACHE_LIBS)
 EXTRA_DIST += benchmarks/dbcache-bench.sh
 EXTRA_DIST += benchmarks/ifr-bench.sh
+EXTRA_DIST += benchmarks/switch-bench.sh
 EXTRA_DIST += benchmarks/vsdb-bench.sh
