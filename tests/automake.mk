@@ -4,7 +4,7 @@
 
 TESTS_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/dbcache -I$(top_srcdir)/tests \
 	$(LIBXML2_CFLAGS) $(OPENSSL_CFLAGS)
-EXTRA_DIST += tests/tap.h tests/tap.sh tests/summarize.sh
+EXTRA_DIST += tests/tap.h tests/tap.sh tests/summarize.sh tests/hex.h
 
 # Model, reader, writer and queries.
 check_PROGRAMS += tests/test-dbcache

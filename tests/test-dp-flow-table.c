@@ -20,36 +20,11 @@
 
 #include "flow-table.h"
 #include "flow.h"
+#include "hex.h"
 #include "tap.h"
 
 /* ------------------------------------------------------------------------
  * Helpers. */
-
-static size_t
-hex_to_bytes(const char *s, uint8_t *buf, size_t size)
-{
-    size_t n = 0;
-    int hi = -1;
-
-    for (; *s; s++) {
-        int d;
-
-        if (g_ascii_isspace(*s)) {
-            continue;
-        }
-        d = g_ascii_xdigit_value(*s);
-        g_assert(d >= 0);
-        if (hi < 0) {
-            hi = d;
-        } else {
-            g_assert(n < size);
-            buf[n++] = (uint8_t) (hi << 4 | d);
-            hi = -1;
-        }
-    }
-    g_assert(hi < 0);
-    return n;
-}
 
 /* The key of the frame in 'hex' arriving on 'in_port'; its length in
  * '*len' if non-NULL. */
