@@ -6,7 +6,8 @@
 # MACs (fdb/show); once learned, unicast between two guests no longer
 # reaches the third (counted with tcpdump), while broadcast still does;
 # TCP between guests whose veths keep their default offloads runs at full
-# speed (iperf3); deleting a port stops its traffic and del-br leaves no
+# speed (iperf3); deleting a port stops its traffic; a port added before
+# its device exists works once the device appears; del-br leaves no
 # device behind.
 . "${top_srcdir:-.}/tests/switch-harness.sh"
 
@@ -94,6 +95,19 @@ inns g3 ping -c 2 -i 0.2 -W 1 10.9.0.1 >/dev/null 2>&1
 ok "$([ $? -ne 0 ]; echo $?)" "g3 no longer reaches g1"
 inns g1 ping -c 2 -i 0.2 -W 2 10.9.0.2 >/dev/null 2>&1
 ok $? "g1 still reaches g2"
+
+# A port whose device does not exist yet: the error is in the database,
+# and once the device appears, vswitchd picks it up by itself.
+vs add-port br0 g4
+ok $? "add-port g4, a device that does not exist yet"
+like "$(vs get Interface g4 error)" 'g4' "its error names it"
+is "$(vs get Interface g4 ofport)" -1 "its ofport is -1"
+guest g4 10.9.0.4
+wait_until 5 sh -c "[ \"\$($VSCTL get Interface g4 ofport)\" -ge 1 ]"
+ok $? "once the device exists, it gets an ofport (no database change)"
+is "$(vs get Interface g4 error)" '[]' "... and its error is cleared"
+wait_until 5 inns g4 ping -c 1 -W 1 10.9.0.1
+ok $? "g4 reaches g1"
 
 # Nothing left after del-br.
 vs del-br br0

@@ -88,6 +88,11 @@ static uint64_t dp_seq;          /* dpif change seq last written back. */
 static GHashTable *applied_ports;
 static GHashTable *iface_errors;
 
+/* When to try again the ports that could not be configured (ms, monotonic;
+ * 0: nothing to retry). */
+#define RETRY_MS 1000
+static long long retry_at;
+
 
 /* ------------------------------------------------------------------------
  * Reading OVSDB values (RFC 7047 5.1): an atom, ["set", [...]], or
@@ -462,10 +467,12 @@ bridge_settings(const json_t *row, struct dpif_bridge_settings *s)
     s->mac_table_size = size ? (size_t) atoll(size) : 0;
 }
 
-/* Makes the datapath match the replica. */
+/* Makes the datapath match the replica.  Schedules another attempt
+ * (retry_at) while a port could not be configured in full. */
 static void
 reconcile(void)
 {
+    bool retry_needed = false;
     GHashTable *wanted_bridges = g_hash_table_new(g_str_hash, g_str_equal);
     GHashTable *seen_ports = g_hash_table_new_full(g_str_hash, g_str_equal,
                                                    g_free, NULL);
@@ -522,30 +529,49 @@ reconcile(void)
             old = g_hash_table_lookup(applied_ports, key);
             if (!old || strcmp(old, sig)) {
                 struct diag *pdiag = diag_new();
+                GHashTable *before = g_hash_table_new_full(
+                    g_str_hash, g_str_equal, g_free, g_free);
 
                 for (size_t i = 0; i < ps.n_ifaces; i++) {
-                    g_hash_table_remove(iface_errors, ps.ifaces[i].name);
+                    char *prev = NULL;
+
+                    if (g_hash_table_steal_extended(iface_errors,
+                                                    ps.ifaces[i].name,
+                                                    NULL,
+                                                    (gpointer *) &prev)) {
+                        g_hash_table_insert(before,
+                                            g_strdup(ps.ifaces[i].name),
+                                            prev);
+                    }
                 }
                 if (dpif_port_set(dpif, name, &ps, pdiag)) {
                     for (size_t i = 0; i < diag_count(pdiag); i++) {
                         const char *msg = diag_get(pdiag, i);
+                        bool repeated = false;
 
-                        LOG_WARN("%s", msg);
                         for (size_t k = 0; k < ps.n_ifaces; k++) {
                             const char *n = ps.ifaces[k].name;
                             size_t len = strlen(n);
 
                             if (!strncmp(msg, n, len) && msg[len] == ':') {
+                                repeated = !g_strcmp0(
+                                    g_hash_table_lookup(before, n), msg);
                                 g_hash_table_insert(iface_errors,
                                                     g_strdup(n),
                                                     g_strdup(msg));
                             }
                         }
+                        if (!repeated) {
+                            LOG_WARN("%s", msg);
+                        }
                     }
-                    /* Try again at the next change. */
+                    /* Try again at the next change, or in RETRY_MS (a
+                     * device that appears later, as a guest's vif). */
                     g_free(sig);
                     sig = g_strdup("");
+                    retry_needed = true;
                 }
+                g_hash_table_destroy(before);
                 diag_free(pdiag);
                 g_hash_table_insert(applied_ports, key, sig);
                 key = NULL;
@@ -598,6 +624,7 @@ reconcile(void)
     g_ptr_array_free(brows, TRUE);
     g_hash_table_destroy(wanted_bridges);
     g_hash_table_destroy(seen_ports);
+    retry_at = retry_needed ? g_get_monotonic_time() / 1000 + RETRY_MS : 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -973,6 +1000,10 @@ main_loop_once(struct unixctl_server *unixctl)
         dp_seq = dpif_get_change_seq(dpif);
         replica_changed = true;
     }
+    if (retry_at && g_get_monotonic_time() / 1000 >= retry_at) {
+        retry_at = 0;
+        replica_changed = true;
+    }
     if (have_replica && replica_changed && !writeback_id
         && jsonrpc_session_is_connected(db)) {
         replica_changed = false;
@@ -997,6 +1028,11 @@ main_loop_once(struct unixctl_server *unixctl)
         /* A write-back in flight: its reply wakes us.  Otherwise the
          * database was away; look again soon. */
         timeout = timeout < 0 ? 100 : MIN(timeout, 100);
+    }
+    if (retry_at) {
+        long long wait = MAX(retry_at - g_get_monotonic_time() / 1000, 0);
+
+        timeout = timeout < 0 ? (int) wait : MIN(timeout, (int) wait);
     }
     if (!daemon_exit_requested()) {
         poll((struct pollfd *) pfds->data, pfds->len, timeout);
