@@ -1347,21 +1347,32 @@ filter_selects(const struct flow_table_spec *filter,
     return flow_table_match_covers(&filter->match, &rule->spec.match);
 }
 
-size_t
-flow_table_delete(struct flow_table *t, const struct flow_table_spec *filter,
-                  bool strict)
+/* What remove_rules() removes: the rules a del-flows filter selects, or
+ * those expired at 'now'. */
+struct removal {
+    const struct flow_table_spec *filter; /* NULL: by expiry. */
+    bool strict;
+    long long now;
+};
+
+static bool
+removal_selects(const struct removal *r, const struct flow_table_rule *rule)
 {
-    struct flow_table_spec normalized;
+    return (r->filter ? filter_selects(r->filter, rule, r->strict)
+            : rule_expired(rule, r->now));
+}
+
+/* Removes and frees the rules of 't' that 'r' selects, keeping the order
+ * of the others.  Returns how many went. */
+static size_t
+remove_rules(struct flow_table *t, const struct removal *r)
+{
     size_t n = 0;
 
-    if (filter) {
-        normalized = *filter;
-        flow_table_match_normalize(&normalized.match);
-    }
     for (guint i = 0; i < t->rules->len;) {
         struct flow_table_rule *rule = g_ptr_array_index(t->rules, i);
 
-        if (!filter || filter_selects(&normalized, rule, strict)) {
+        if (removal_selects(r, rule)) {
             g_ptr_array_remove_index(t->rules, i);
             rule_free(rule);
             n++;
@@ -1373,6 +1384,24 @@ flow_table_delete(struct flow_table *t, const struct flow_table_spec *filter,
         table_changed(t);
     }
     return n;
+}
+
+size_t
+flow_table_delete(struct flow_table *t, const struct flow_table_spec *filter,
+                  bool strict)
+{
+    struct flow_table_spec normalized;
+    struct removal r = { &normalized, strict, 0 };
+
+    if (filter) {
+        normalized = *filter;
+        flow_table_match_normalize(&normalized.match);
+    } else {
+        /* A catch-all filter selects every rule (not strict). */
+        flow_table_spec_init(&normalized);
+        r.strict = false;
+    }
+    return remove_rules(t, &r);
 }
 
 static struct flow_table_rule *
@@ -1418,23 +1447,9 @@ flow_table_lookup(struct flow_table *t, const struct flow *key,
 size_t
 flow_table_expire(struct flow_table *t, long long now)
 {
-    size_t n = 0;
+    struct removal r = { NULL, false, now };
 
-    for (guint i = 0; i < t->rules->len;) {
-        struct flow_table_rule *rule = g_ptr_array_index(t->rules, i);
-
-        if (rule_expired(rule, now)) {
-            g_ptr_array_remove_index(t->rules, i);
-            rule_free(rule);
-            n++;
-        } else {
-            i++;
-        }
-    }
-    if (n) {
-        table_changed(t);
-    }
-    return n;
+    return remove_rules(t, &r);
 }
 
 long long

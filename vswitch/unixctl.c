@@ -442,3 +442,18 @@ out:
     jsonrpc_close(rpc);
     return retval;
 }
+
+int
+unixctl_parse_timeout(const char *s, int *timeout_ms)
+{
+    char *end;
+    long secs;
+
+    errno = 0;
+    secs = strtol(s, &end, 10);
+    if (errno || end == s || *end || secs < 0 || secs > INT_MAX / 1000) {
+        return -EINVAL;
+    }
+    *timeout_ms = secs ? (int) secs * 1000 : -1;
+    return 0;
+}

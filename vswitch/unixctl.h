@@ -86,6 +86,11 @@ void unixctl_server_destroy(struct unixctl_server *);
 
 /* The client. */
 
+/* Parses 'secs', a --timeout value in whole seconds (0: none), into the
+ * 'timeout_ms' unixctl_client_transact() takes (-1 for none).  Returns 0,
+ * or -EINVAL for anything but a non-negative integer small enough. */
+int unixctl_parse_timeout(const char *secs, int *timeout_ms);
+
 /* Connects to the Unix socket 'path', sends the command 'command' with
  * the 'argc' arguments in 'argv' (as ovs-appctl does: {"method": command,
  * "params": [argv...], "id": 0}), and waits for the reply, all within

@@ -12,7 +12,7 @@
  * collection, as the IDL does).  Values on the command line and in the
  * output use the string syntax of vsctl-data.c.  Unless --no-wait, it
  * increments Open_vSwitch.next_cfg and then waits until cur_cfg reaches
- * it (polling), as ovs-vsctl waits for ovs-vswitchd. */
+ * it (an OVSDB "wait" operation), as ovs-vsctl waits for ovs-vswitchd. */
 #include <config.h>
 
 #include <errno.h>

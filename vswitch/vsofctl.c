@@ -74,15 +74,12 @@ usage(void)
 static int
 parse_timeout(const char *s)
 {
-    char *end;
-    long secs;
+    int ms;
 
-    errno = 0;
-    secs = strtol(s, &end, 10);
-    if (errno || end == s || *end || secs < 0 || secs > INT_MAX / 1000) {
+    if (unixctl_parse_timeout(s, &ms)) {
         usage_error("value %s on -t or --timeout is invalid", s);
     }
-    return secs ? secs * 1000 : -1;
+    return ms;
 }
 
 /* -O: a comma-separated list of OpenFlow versions, checked and ignored. */
