@@ -121,7 +121,7 @@ watch() {
     for side in ours stock; do
         ovsdb-client --format=csv "$kind" \
             "unix:$T/$side/db.sock" Open_vSwitch "$@" \
-            >"$T/$name.$side" 2>&1 &
+            >"$T/$name.$side" 2>"$T/$name.$side.err" &
         bg_pids="$bg_pids $!"
     done
 }
