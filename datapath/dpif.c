@@ -115,6 +115,8 @@ struct dpif {
     GHashTable *bridges;        /* name -> struct bridge * */
     GHashTable *ifaces;         /* name -> struct iface * (all bridges) */
     long long next_link_poll;
+    int rx_coalesce_us;         /* dpif_set_rx_coalesce() */
+    unsigned long long rx_coalesce_pauses;  /* How many so far. */
 };
 
 static long long
@@ -757,10 +759,13 @@ flush_outputs(struct xlate *x, struct dp_packet_batch *in)
     g_ptr_array_set_size(x->scratch, 0);
 }
 
-/* Receives and switches up to BATCHES_PER_WAKEUP batches from 'iface'. */
-static void
+/* Receives and switches up to BATCHES_PER_WAKEUP batches from 'iface'.
+ * Returns how many packets it switched. */
+static int
 receive(struct iface *iface, GPtrArray *scratch)
 {
+    int total = 0;
+
     struct xlate x = {
         .br = iface->port->br,
         .in = iface,
@@ -785,13 +790,15 @@ receive(struct iface *iface, GPtrArray *scratch)
                 epoll_ctl(x.br->dpif->epoll_fd, EPOLL_CTL_DEL,
                           dp_netdev_get_fd(iface->netdev), NULL);
             }
-            return;
+            return total;
         }
+        total += got;
         for (unsigned int i = 0; i < batch.count; i++) {
             process_packet(&x, batch.packets[i]);
         }
         flush_outputs(&x, &batch);
     }
+    return total;
 }
 
 /* ------------------------------------------------------------------------
@@ -935,6 +942,8 @@ forwarder_main(void *dpif_)
         struct epoll_event events[64];
         long long now = time_msec();
         int timeout = next > now ? (int) MIN(next - now, MAX_SLEEP_MS) : 0;
+        int switched = 0;
+        int pause_us;
         uint64_t seq;
         int n;
 
@@ -960,14 +969,25 @@ forwarder_main(void *dpif_)
                 eventfd_drain(dpif->wake_fd);
                 next = 0;       /* Settings changed: run the timers. */
             } else {
-                receive(events[i].data.ptr, scratch);
+                switched += receive(events[i].data.ptr, scratch);
             }
         }
         now = time_msec();
         if (now >= next) {
             next = run_timers(dpif, now);
         }
+        pause_us = switched >= DP_PACKET_BATCH_MAX ? dpif->rx_coalesce_us : 0;
+        if (pause_us > 0) {
+            dpif->rx_coalesce_pauses++;
+        }
         pthread_mutex_unlock(&dpif->mutex);
+        if (pause_us > 0) {
+            /* Receive coalescing (dpif_set_rx_coalesce()). */
+            struct timespec pause = { pause_us / 1000000,
+                                      pause_us % 1000000 * 1000L };
+
+            nanosleep(&pause, NULL);
+        }
     }
     g_ptr_array_free(scratch, TRUE);
     return NULL;
@@ -991,6 +1011,7 @@ dpif_open(const char *type, struct dpif **dpifp, struct diag *diag)
     dpif = g_new0(struct dpif, 1);
     pthread_mutex_init(&dpif->mutex, NULL);
     dpif->bridges = g_hash_table_new(g_str_hash, g_str_equal);
+    dpif->rx_coalesce_us = DPIF_RX_COALESCE_DEFAULT;
     dpif->ifaces = g_hash_table_new(g_str_hash, g_str_equal);
     dpif->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
     dpif->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -1547,12 +1568,33 @@ dpif_bond_show(struct dpif *dpif, const char *name, GString *out)
 }
 
 void
+dpif_set_rx_coalesce(struct dpif *dpif, int usecs)
+{
+    pthread_mutex_lock(&dpif->mutex);
+    dpif->rx_coalesce_us = CLAMP(usecs, 0, DPIF_RX_COALESCE_MAX);
+    pthread_mutex_unlock(&dpif->mutex);
+}
+
+int
+dpif_get_rx_coalesce(struct dpif *dpif)
+{
+    int usecs;
+
+    pthread_mutex_lock(&dpif->mutex);
+    usecs = dpif->rx_coalesce_us;
+    pthread_mutex_unlock(&dpif->mutex);
+    return usecs;
+}
+
+void
 dpif_show(struct dpif *dpif, GString *out)
 {
     GPtrArray *names = dpif_bridge_list(dpif);
 
     pthread_mutex_lock(&dpif->mutex);
-    g_string_append(out, "userspace@xsvswitch:\n");
+    g_string_append_printf(out, "userspace@xsvswitch: rx-coalesce-usecs %d "
+                           "(%llu pauses)\n", dpif->rx_coalesce_us,
+                           dpif->rx_coalesce_pauses);
     for (guint i = 0; i < names->len; i++) {
         struct bridge *br = find_bridge(dpif, names->pdata[i]);
         GPtrArray *ofports = g_ptr_array_new();

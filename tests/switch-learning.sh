@@ -88,6 +88,42 @@ else
     ok 0 "# SKIP iperf3 not installed"
 fi
 
+# Receive coalescing (Open_vSwitch other_config:rx-coalesce-usecs): the
+# forwarding thread pauses after a pass that switched a full batch.
+# Flood pings in bursts of 64 (more than a batch) make such passes; none
+# may be lost, with or without the pauses.
+dpshow() { "$VSAPPCTL" -t "$T/vswitchd.ctl" dpif/show | head -1; }
+pauses() { dpshow | sed -n 's/.*(\([0-9]*\) pauses)$/\1/p'; }
+flood() {
+    inns g1 ping -f -l 64 -c 2000 -W 2 10.9.0.2 2>&1 |
+        grep -c '^2000 packets transmitted, 2000 received'
+}
+like "$(dpshow)" '^userspace@xsvswitch: rx-coalesce-usecs 100 ' \
+    "dpif/show: receive coalescing 100 us by default"
+p0=$(pauses)
+is "$(flood)" 1 "2000 pings in bursts of 64: all answered"
+p1=$(pauses)
+[ "${p1:-0}" -gt "${p0:-0}" ]
+ok $? "the forwarding thread paused after full batches ($p0 -> $p1)"
+vs set Open_vSwitch . other_config:rx-coalesce-usecs=0
+wait_until 5 sh -c "$VSAPPCTL -t $T/vswitchd.ctl dpif/show |
+    grep -q '^userspace@xsvswitch: rx-coalesce-usecs 0 '"
+ok $? "rx-coalesce-usecs=0 applied"
+p0=$(pauses)
+is "$(flood)" 1 "without coalescing: all answered"
+is "$(pauses)" "$p0" "without coalescing: no pause"
+vs set Open_vSwitch . other_config:rx-coalesce-usecs=fast
+wait_until 5 grep -q 'rx-coalesce-usecs="fast": not a number' \
+    "$T/vswitchd.log"
+ok $? "a bad rx-coalesce-usecs is logged, naming key and value"
+like "$(dpshow)" ' rx-coalesce-usecs 100 ' "... and the default used"
+vs set Open_vSwitch . other_config:rx-coalesce-usecs=10001
+wait_until 5 grep -q 'rx-coalesce-usecs="10001": not a number' \
+    "$T/vswitchd.log"
+ok $? "rx-coalesce-usecs above 10000 refused"
+vs remove Open_vSwitch . other_config rx-coalesce-usecs
+ok $? "rx-coalesce-usecs removed"
+
 # del-port: g3 is cut off.
 vs del-port br0 g3
 ok $? "del-port g3"

@@ -51,7 +51,7 @@ struct table {
 };
 
 static const char *const ovs_columns[] = {
-    "bridges", "next_cfg", "cur_cfg", NULL,
+    "bridges", "next_cfg", "cur_cfg", "other_config", NULL,
 };
 static const char *const bridge_columns[] = {
     "name", "ports", "fail_mode", "other_config", "datapath_type", NULL,
@@ -467,6 +467,34 @@ bridge_settings(const json_t *row, struct dpif_bridge_settings *s)
     s->mac_table_size = size ? (size_t) atoll(size) : 0;
 }
 
+/* Applies the Open_vSwitch row's other_config:rx-coalesce-usecs (the
+ * default when absent; a bad value is logged, once, and the default
+ * used). */
+static void
+apply_rx_coalesce(const json_t *ovs)
+{
+    static char *reported;      /* The bad value last logged. */
+    const char *v = ovs ? map_get(ovs, "other_config", "rx-coalesce-usecs")
+                        : NULL;
+    guint64 usecs = DPIF_RX_COALESCE_DEFAULT;
+
+    if (v && !g_ascii_string_to_unsigned(v, 10, 0, DPIF_RX_COALESCE_MAX,
+                                         &usecs, NULL)) {
+        if (g_strcmp0(reported, v)) {
+            LOG_WARN("Open_vSwitch other_config:rx-coalesce-usecs=\"%s\": "
+                     "not a number of microseconds from 0 to %d; using %d",
+                     v, DPIF_RX_COALESCE_MAX, DPIF_RX_COALESCE_DEFAULT);
+            g_free(reported);
+            reported = g_strdup(v);
+        }
+        usecs = DPIF_RX_COALESCE_DEFAULT;
+    }
+    if ((int) usecs != dpif_get_rx_coalesce(dpif)) {
+        LOG_INFO("receive coalescing: %d us", (int) usecs);
+        dpif_set_rx_coalesce(dpif, (int) usecs);
+    }
+}
+
 /* Makes the datapath match the replica.  Schedules another attempt
  * (retry_at) while a port could not be configured in full. */
 static void
@@ -485,6 +513,7 @@ reconcile(void)
     if (g_hash_table_iter_next(&iter, NULL, &value)) {
         ovs = value;
     }
+    apply_rx_coalesce(ovs);
     brows = ovs ? get_refs(ovs, "bridges", T_BRIDGE) : g_ptr_array_new();
     for (guint b = 0; b < brows->len; b++) {
         const json_t *brow = brows->pdata[b];
