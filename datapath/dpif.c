@@ -34,6 +34,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,7 @@ struct iface {
     uint32_t ofport;
     struct dp_netdev *netdev;
     bool link_up;               /* last carrier read */
+    bool lost;                  /* system device deleted: iface_lose() */
     struct dp_packet_batch tx;  /* pending output (packets not owned) */
     bool tx_queued;             /* on its bridge's pending list */
 };
@@ -291,6 +293,81 @@ static void
 iface_destroy(struct iface *iface)
 {
     dp_netdev_close(iface_detach(iface));
+}
+
+/* A system device deleted under the switch (a guest's vif when its domain
+ * reboots, say) leaves the socket bound to nothing: the interface is lost
+ * until a device of the same name exists again (iface_check_device()).
+ * It keeps its ofport meanwhile, so that flows naming it apply again once
+ * it is back. */
+static void
+iface_lose(struct dpif *dpif, struct iface *iface, const char *why)
+{
+    if (!iface->lost) {
+        LOG_WARN("%s: %s; reopened when it is back", iface->name, why);
+        epoll_ctl(dpif->epoll_fd, EPOLL_CTL_DEL,
+                  dp_netdev_get_fd(iface->netdev), NULL);
+        iface->lost = true;
+        iface->link_up = false;
+    }
+}
+
+/* Notices a system device deleted (or replaced by another of the same
+ * name) and reopens a lost one whose device is back.  Returns true if the
+ * interface's state changed. */
+static bool
+iface_check_device(struct dpif *dpif, struct iface *iface)
+{
+    unsigned int ifindex = if_nametoindex(iface->name);
+    struct dp_netdev *netdev;
+    struct epoll_event ev;
+    bool changed = false;
+    struct diag *diag;
+    int error;
+
+    if (strcmp(iface->type, "system")) {
+        return false;
+    }
+    if (!iface->lost) {
+        if (ifindex
+            && (int) ifindex == dp_netdev_get_ifindex(iface->netdev)) {
+            return false;
+        }
+        iface_lose(dpif, iface, ifindex ? "the device was replaced"
+                                        : "the device is gone");
+        changed = true;
+    }
+    if (!ifindex) {
+        return changed;
+    }
+    diag = diag_new();
+    error = dp_netdev_open(iface->name, iface->type, &netdev, diag);
+    if (!error) {
+        memset(&ev, 0, sizeof ev);
+        ev.events = EPOLLIN;
+        ev.data.ptr = iface;
+        if (epoll_ctl(dpif->epoll_fd, EPOLL_CTL_ADD, dp_netdev_get_fd(netdev),
+                      &ev) < 0) {
+            diag_add(diag, "%s: epoll: %s", iface->name, g_strerror(errno));
+            dp_netdev_close(netdev);
+            error = -errno;
+        }
+    }
+    if (error) {
+        /* Perhaps not fully set up yet: try again at the next poll. */
+        LOG_DBG("%s: not reopened yet: %s", iface->name,
+                diag_count(diag) ? diag_get(diag, 0) : g_strerror(-error));
+        diag_free(diag);
+        return changed;
+    }
+    diag_free(diag);
+    dp_netdev_close(iface->netdev);
+    iface->netdev = netdev;
+    iface->lost = false;
+    dp_netdev_get_carrier(netdev, &iface->link_up);
+    LOG_INFO("%s: the device is back, reopened (ofport %u)", iface->name,
+             iface->ofport);
+    return true;
 }
 
 /* ------------------------------------------------------------------------
@@ -784,11 +861,12 @@ receive(struct iface *iface, GPtrArray *scratch)
                 LOG_INFO("%s: receive: %s", iface->name, g_strerror(-got));
             } else if (got != -EAGAIN) {
                 /* A device that went away (its descriptor would poll
-                 * readable for ever): stop listening until the database
-                 * says what to do with it. */
-                LOG_WARN("%s: receive: %s", iface->name, g_strerror(-got));
-                epoll_ctl(x.br->dpif->epoll_fd, EPOLL_CTL_DEL,
-                          dp_netdev_get_fd(iface->netdev), NULL);
+                 * readable for ever): stop listening until it is back
+                 * (iface_check_device()) or the database drops it. */
+                char *why = g_strdup_printf("receive: %s", g_strerror(-got));
+
+                iface_lose(x.br->dpif, iface, why);
+                g_free(why);
             }
             return total;
         }
@@ -882,7 +960,12 @@ run_timers(struct dpif *dpif, long long now)
                 struct iface *iface = g_ptr_array_index(port->ifaces, i);
                 bool up = false;
 
-                dp_netdev_get_carrier(iface->netdev, &up);
+                if (poll_all && iface_check_device(dpif, iface)) {
+                    changed = true;
+                }
+                if (!iface->lost) {
+                    dp_netdev_get_carrier(iface->netdev, &up);
+                }
                 if (up != iface->link_up) {
                     iface->link_up = up;
                     changed = true;
@@ -1317,6 +1400,11 @@ dpif_iface_get_status(struct dpif *dpif, const char *bridge,
     if (iface && !strcmp(iface->port->br->name, bridge)) {
         memset(st, 0, sizeof *st);
         st->ofport = iface->ofport;
+        if (iface->lost) {
+            st->lost = true;
+            pthread_mutex_unlock(&dpif->mutex);
+            return 0;
+        }
         dp_netdev_get_carrier(iface->netdev, &st->link_up);
         iface->link_up = st->link_up;
         dp_netdev_get_mac(iface->netdev, st->mac);

@@ -128,6 +128,7 @@ GPtrArray *dpif_port_list(struct dpif *, const char *bridge);
 
 /* What an interface looks like now, for the database. */
 struct dpif_iface_status {
+    bool lost;                  /* device deleted; only 'ofport' is set */
     uint32_t ofport;
     bool link_up;               /* carrier */
     bool admin_up;

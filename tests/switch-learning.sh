@@ -124,6 +124,32 @@ ok $? "rx-coalesce-usecs above 10000 refused"
 vs remove Open_vSwitch . other_config rx-coalesce-usecs
 ok $? "rx-coalesce-usecs removed"
 
+# A device deleted under the switch (a guest's vif when its domain
+# reboots) and created again with the same name: the port is down with an
+# error meanwhile, then comes back by itself, on the same ofport.
+of=$($VSCTL get Interface g2 ofport)
+mac=$(mac_of g2)
+ip link del g2
+wait_until 5 sh -c "[ \"\$($VSCTL get Interface g2 link_state)\" = down ]"
+ok $? "g2's device deleted: link_state down"
+like "$($VSCTL get Interface g2 error)" 'g2 \(No such device\)' \
+    "... and the error says the device is missing"
+is "$($VSCTL get Interface g2 ifindex)" 0 "... ifindex 0"
+ip link add name g2 type veth peer name eth0 netns "xsv-g2-$$" &&
+    ip -n "xsv-g2-$$" link set eth0 address "$mac" &&
+    ip -n "xsv-g2-$$" link set eth0 up &&
+    ip -n "xsv-g2-$$" addr add 10.9.0.2/24 dev eth0 &&
+    ip link set g2 up
+ok $? "g2's device created again"
+wait_until 5 inns g1 ping -c 1 -W 1 10.9.0.2
+ok $? "g1 reaches g2 again, the switch having reopened the device"
+is "$($VSCTL get Interface g2 ofport)" "$of" "... on the same ofport"
+wait_until 5 sh -c "[ \"\$($VSCTL get Interface g2 error)\" = '[]' ]"
+ok $? "... its error cleared"
+is "$($VSCTL get Interface g2 ifindex)" "$(cat /sys/class/net/g2/ifindex)" \
+    "... and its new ifindex written"
+is "$($VSCTL get Interface g2 link_state)" up "... link_state up"
+
 # del-port: g3 is cut off.
 vs del-port br0 g3
 ok $? "del-port g3"

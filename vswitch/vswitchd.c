@@ -720,7 +720,21 @@ write_back(void)
                                                               iname) : NULL;
 
                 if (iname && !dpif_iface_get_status(dpif, bname, iname,
-                                                    &st)) {
+                                                    &st) && st.lost) {
+                    /* Deleted under us: reopened when it is back. */
+                    char *msg = g_strdup_printf("could not open network "
+                                                "device %s (No such device)",
+                                                iname);
+
+                    set_if_changed(row, irow, "link_state",
+                                   json_string("down"));
+                    set_if_changed(row, irow, "admin_state",
+                                   json_string("down"));
+                    set_if_changed(row, irow, "ifindex", json_integer(0));
+                    set_if_changed(row, irow, "error", optional_string(msg));
+                    g_free(msg);
+                } else if (iname && !dpif_iface_get_status(dpif, bname,
+                                                           iname, &st)) {
                     char mac[18];
                     unsigned int ifindex = if_nametoindex(iname);
 
