@@ -37,6 +37,10 @@
 #                 transaction and for the 1,000 transactions; and the
 #                 client's own CPU per add-br, the floor of its wall time.
 #
+# And once per client, with no server: the wall time of `CLIENT
+# --version` (median of RUNS), the process's start alone, which no server
+# can take away from a command's wall time.
+#
 # The table gives both servers side by side and ours/stock per figure; the
 # last line says which targets (at most half of stock, with the same
 # client, ovs-vsctl) are met.  A measurement our server fails is printed
@@ -622,6 +626,31 @@ for client in ovs-vsctl vsctl; do
             }'
     done
 done
+# start_floor CLIENT...: median wall time (ms) of CLIENT --version.
+start_floor() {
+    rm -f "$T/t.version"
+    i=0
+    while [ $i -le "$runs" ]; do
+        log=$T/t.version
+        [ $i = 0 ] && log=/dev/null
+        "$VB" run "$log" "$@" --version >/dev/null 2>&1 || return 1
+        i=$((i + 1))
+    done
+    median "$T/t.version"
+}
+floor_ovs=$(start_floor ovs-vsctl) || floor_ovs=FAIL
+floor_ours=$(start_floor "$VSCTL") || floor_ours=FAIL
+awk -v f="$floor_ovs" -v g="$floor_ours" \
+    -v b="$(cat "$T/res/ovs-vsctl.stock/add-br")" '
+    BEGIN {
+        printf "# client start alone (--version, no server), ms: ovs-vsctl" \
+               " %s, vsctl %s", f, g
+        if (f != "FAIL" && b != "FAIL" && b + 0 > 0)
+            printf "; half of stock'"'"'s add-br with ovs-vsctl is %.2f ms," \
+                   " %.0f%% of which ovs-vsctl needs just to start",
+                   b / 2, 100 * f / (b / 2)
+        printf "\n"
+    }'
 fan=""
 for client in ovs-vsctl vsctl; do
     for kind in stock ours; do
