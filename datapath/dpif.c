@@ -186,6 +186,27 @@ bridge_alloc_ofport(const struct bridge *br, int request)
     return ofport;
 }
 
+/* Makes the forwarding thread wait on 'netdev' for 'iface'.  Returns 0 or
+ * a negative errno (with 'diag'). */
+static int
+iface_watch(struct dpif *dpif, struct iface *iface, struct dp_netdev *netdev,
+            struct diag *diag)
+{
+    struct epoll_event ev;
+
+    memset(&ev, 0, sizeof ev);
+    ev.events = EPOLLIN;
+    ev.data.ptr = iface;
+    if (epoll_ctl(dpif->epoll_fd, EPOLL_CTL_ADD, dp_netdev_get_fd(netdev),
+                  &ev) < 0) {
+        int error = -errno;
+
+        diag_add(diag, "%s: epoll: %s", iface->name, g_strerror(-error));
+        return error;
+    }
+    return 0;
+}
+
 /* Opens interface 's' for 'port'.  Returns it, or NULL (with 'diag'). */
 static struct iface *
 iface_create(struct port *port, const struct dpif_iface_settings *s,
@@ -197,7 +218,6 @@ iface_create(struct port *port, const struct dpif_iface_settings *s,
     bool local = !strcmp(s->name, br->name);
     struct dp_netdev *netdev;
     struct iface *iface;
-    struct epoll_event ev;
     int error;
 
     if (g_hash_table_contains(dpif->ifaces, s->name)) {
@@ -243,12 +263,7 @@ iface_create(struct port *port, const struct dpif_iface_settings *s,
                      : bridge_alloc_ofport(br, s->ofport_request));
     dp_netdev_get_carrier(netdev, &iface->link_up);
 
-    memset(&ev, 0, sizeof ev);
-    ev.events = EPOLLIN;
-    ev.data.ptr = iface;
-    if (epoll_ctl(dpif->epoll_fd, EPOLL_CTL_ADD, dp_netdev_get_fd(netdev),
-                  &ev) < 0) {
-        diag_add(diag, "%s: epoll: %s", s->name, g_strerror(errno));
+    if (iface_watch(dpif, iface, netdev, diag)) {
         dp_netdev_close(netdev);
         g_free(iface->name);
         g_free(iface->type);
@@ -320,7 +335,6 @@ iface_check_device(struct dpif *dpif, struct iface *iface)
 {
     unsigned int ifindex = if_nametoindex(iface->name);
     struct dp_netdev *netdev;
-    struct epoll_event ev;
     bool changed = false;
     struct diag *diag;
     int error;
@@ -343,14 +357,9 @@ iface_check_device(struct dpif *dpif, struct iface *iface)
     diag = diag_new();
     error = dp_netdev_open(iface->name, iface->type, &netdev, diag);
     if (!error) {
-        memset(&ev, 0, sizeof ev);
-        ev.events = EPOLLIN;
-        ev.data.ptr = iface;
-        if (epoll_ctl(dpif->epoll_fd, EPOLL_CTL_ADD, dp_netdev_get_fd(netdev),
-                      &ev) < 0) {
-            diag_add(diag, "%s: epoll: %s", iface->name, g_strerror(errno));
+        error = iface_watch(dpif, iface, netdev, diag);
+        if (error) {
             dp_netdev_close(netdev);
-            error = -errno;
         }
     }
     if (error) {
