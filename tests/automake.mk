@@ -116,6 +116,10 @@ EXTRA_DIST += tests/ifr-options.sh
 TESTS += tests/ifr-ovs-scenarios.sh
 EXTRA_DIST += tests/ifr-ovs-scenarios.sh
 
+# vsctl's --dry-run and --retry, beside stock ovs-vsctl.
+TESTS += tests/vsctl-options.sh
+EXTRA_DIST += tests/vsctl-options.sh
+
 # The Open_vSwitch schema
 TESTS += tests/schema-ovs.sh
 EXTRA_DIST += tests/schema-ovs.sh tests/vsctl-script.sh vswitch/vswitch.ovsschema

@@ -12,7 +12,9 @@
  * collection, as the IDL does).  Values on the command line and in the
  * output use the string syntax of vsctl-data.c.  Unless --no-wait, it
  * increments Open_vSwitch.next_cfg and then waits until cur_cfg reaches
- * it (an OVSDB "wait" operation), as ovs-vsctl waits for ovs-vswitchd. */
+ * it (an OVSDB "wait" operation), as ovs-vsctl waits for ovs-vswitchd.
+ * --dry-run ends the transaction with an "abort" operation, as
+ * ovs-vsctl's IDL does; --retry keeps trying to connect (open_rpc()). */
 #include <config.h>
 
 #include <errno.h>
@@ -3025,9 +3027,13 @@ row_modified(const struct vrow *row)
     return false;
 }
 
-/* Builds the transaction.  Returns NULL if there is nothing to do. */
+/* Builds the transaction.  Returns NULL if there is nothing to do (then,
+ * as ovs-vsctl, nothing is sent, --dry-run or not).  With 'dry_run' the
+ * transaction ends with an "abort" operation: the server runs every
+ * operation, so the replies (the uuids of inserted rows) are those of a
+ * real commit, and then rolls it all back. */
 static json_t *
-build_txn(bool bump_cfg, size_t *n_ops)
+build_txn(bool bump_cfg, bool dry_run, size_t *n_ops)
 {
     json_t *ops = json_array();
     GPtrArray *waits = g_ptr_array_new();
@@ -3127,6 +3133,9 @@ build_txn(bool bump_cfg, size_t *n_ops)
             }
         }
     }
+    if (dry_run) {
+        json_array_append_new(ops, json_pack("{s:s}", "op", "abort"));
+    }
     g_ptr_array_free(waits, TRUE);
     *n_ops = json_array_size(ops) - 1;
     return ops;
@@ -3137,6 +3146,8 @@ build_txn(bool bump_cfg, size_t *n_ops)
 static char *db;
 static int timeout_secs;
 static bool no_wait;
+static bool dry_run;            /* --dry-run: end the txn with "abort". */
+static bool retry;              /* --retry: keep trying to connect. */
 static char *ssl_key, *ssl_cert, *ssl_ca;
 static bool ssl_bootstrap;
 
@@ -3185,9 +3196,8 @@ usage(void)
            "  list, find, get, set, add, remove, clear, create, destroy, "
            "wait-until\n\n"
            "Not implemented: column settings after add-port/add-bond, "
-           "--dry-run,\n"
-           "  --retry, comment, and the ovs-vsctl commands not listed "
-           "here.\n\n"
+           "comment,\n"
+           "  and the ovs-vsctl commands not listed here.\n\n"
            "Options:\n"
            "  --db=DATABASE               connect to DATABASE (default: "
            "unix:$XSV_RUNDIR/db.sock,\n"
@@ -3195,8 +3205,12 @@ usage(void)
            "/run/xsvswitch)\n"
            "  --no-wait                   do not wait for the switch to "
            "reconfigure\n"
+           "  --retry                     keep trying to connect to server "
+           "forever\n"
            "  -t, --timeout=SECS          wait at most SECS seconds (then "
            "exit 142, SIGALRM)\n"
+           "  --dry-run                   do not commit changes to "
+           "database\n"
            "  -f, --format=FORMAT         list, table, bare, csv or json\n"
            "  --bare, --oneline, --no-headings, -d, --data=string|bare|"
            "json\n"
@@ -3229,6 +3243,10 @@ parse_global(const char *arg)
         timeout_secs = t;
     } else if (!strcmp(arg, "--no-wait")) {
         no_wait = true;
+    } else if (!strcmp(arg, "--dry-run")) {
+        dry_run = true;
+    } else if (!strcmp(arg, "--retry")) {
+        retry = true;
     } else if (VAL("--format") || (!strncmp(arg, "-f", 2) && arg[2]
                                    && (v = arg + 2, true))) {
         if (!strcmp(v, "list")) {
@@ -3257,8 +3275,7 @@ parse_global(const char *arg)
         headings = false;
     } else if (!strcmp(arg, "--oneline")) {
         oneline = true;
-    } else if (!strcmp(arg, "--pretty") || !strcmp(arg, "--no-syslog")
-               || !strcmp(arg, "--retry")) {
+    } else if (!strcmp(arg, "--pretty") || !strcmp(arg, "--no-syslog")) {
         /* Accepted; nothing to do. */
     } else if (VAL("--private-key")) {
         ssl_key = g_strdup(v);
@@ -3373,29 +3390,53 @@ alarm_handler(int sig)
     raise(sig);
 }
 
+/* Returns a new connection to 'db'.  Tries once and exits with
+ * ovs-vsctl's message if that fails, unless 'keep_trying': then it tries
+ * again after 1 s, then after twice as long each time up to 8 s (the
+ * backoff of ovs-vsctl's reconnect), until it connects or --timeout's
+ * SIGALRM ends the run.  Like ovs-vsctl, it says nothing meanwhile.  (A
+ * jsonrpc_session has that backoff, but vsctl's blocking transactions
+ * need the plain connection, which a session does not hand out.) */
+static struct jsonrpc *
+open_rpc(bool keep_trying)
+{
+    int backoff_ms = 0;
+
+    for (;;) {
+        struct diag *d = diag_new();
+        struct stream *stream;
+        int error = stream_open_block(db, -1, &stream, d);
+
+        diag_free(d);
+        if (!error) {
+            return jsonrpc_open(stream);
+        } else if (!keep_trying) {
+            fatal("%s: database connection failed (%s)", db,
+                  g_strerror(-error));
+        }
+        backoff_ms = backoff_ms ? MIN(backoff_ms * 2, 8000) : 1000;
+        g_usleep((gulong) backoff_ms * 1000);
+    }
+}
+
 static void
 connect_db(void)
 {
-    struct diag *d = diag_new();
-    struct stream *stream;
     json_t *reply, *request;
     int error;
 
     if (ssl_key || ssl_cert || ssl_ca) {
+        struct diag *d = diag_new();
+
         error = stream_ssl_set_config(ssl_key, ssl_cert, ssl_ca,
                                       ssl_bootstrap, d);
         if (error) {
             diag_print(d, stderr, program_name());
             exit(EXIT_FAILURE);
         }
+        diag_free(d);
     }
-    error = stream_open_block(db, -1, &stream, d);
-    if (error) {
-        fatal("%s: database connection failed (%s)", db,
-              g_strerror(-error));
-    }
-    diag_free(d);
-    rpc = jsonrpc_open(stream);
+    rpc = open_rpc(retry);
     request = jsonrpc_create_request("get_schema",
                                      json_pack("[s]", db_name), NULL);
     error = jsonrpc_transact_block(rpc, request, &reply, -1);
@@ -3417,19 +3458,41 @@ connect_db(void)
 
 /* Waits until the switching daemon has applied configuration 'next_cfg'
  * (Open_vSwitch's cur_cfg reaches it): one "wait" operation that the
- * server answers as soon as no row has a smaller cur_cfg, so the reply
- * comes with the daemon's write-back, not at the next poll.  --timeout
- * (SIGALRM) bounds it. */
+ * server answers as soon as a row has cur_cfg >= next_cfg (ovs-vsctl's
+ * test: so with no Open_vSwitch row it waits on), so the reply comes
+ * with the daemon's write-back, not at the next poll.  After --dry-run
+ * too, as ovs-vsctl does: the next_cfg it waits for was never committed,
+ * so it waits until someone else's change gets applied, or --timeout.
+ *
+ * If the connection is lost meanwhile, it reconnects (with backoff,
+ * --retry or not) and waits again, as ovs-vsctl does: the change is
+ * committed, and only the wait is left to do.  --timeout (SIGALRM)
+ * bounds it all. */
 static void
 wait_for_cfg(int64_t next_cfg)
 {
-    json_t *reply = transact(json_pack(
-        "[s, {s:s, s:s, s:[[s,s,I]], s:[s], s:s, s:[]}]", db_name,
-        "op", "wait", "table", "Open_vSwitch",
-        "where", "cur_cfg", "<", (json_int_t) next_cfg,
-        "columns", "cur_cfg", "until", "==", "rows"));
-    json_t *result = json_array_get(jsonrpc_msg_result(reply), 0);
+    json_t *reply = NULL, *result;
 
+    for (;;) {
+        json_t *request = jsonrpc_create_request("transact", json_pack(
+            "[s, {s:s, s:s, s:[[s,s,I]], s:[s], s:s, s:[]}]", db_name,
+            "op", "wait", "table", "Open_vSwitch",
+            "where", "cur_cfg", ">=", (json_int_t) next_cfg,
+            "columns", "cur_cfg", "until", "!=", "rows"), NULL);
+
+        if (!jsonrpc_transact_block(rpc, request, &reply, -1)) {
+            break;
+        }
+        jsonrpc_close(rpc);
+        rpc = open_rpc(true);
+    }
+    if (jsonrpc_msg_error(reply)) {
+        char *text = json_dumps(jsonrpc_msg_error(reply),
+                                JSON_COMPACT | JSON_SORT_KEYS);
+
+        fatal("transaction error: %s", text);
+    }
+    result = json_array_get(jsonrpc_msg_result(reply), 0);
     if (json_object_get(result, "error")) {
         char *text = json_dumps(result, JSON_COMPACT | JSON_SORT_KEYS);
 
@@ -3505,7 +3568,7 @@ main(int argc, char **argv)
             continue;
         }
 
-        txn = build_txn(!no_wait, &n_ops);
+        txn = build_txn(!no_wait, dry_run, &n_ops);
         if (txn) {
             size_t i;
             json_t *r;
@@ -3522,6 +3585,11 @@ main(int argc, char **argv)
                     && !strcmp(json_string_value(e), "timed out")) {
                     again = true;
                     break;
+                } else if (json_is_string(e)
+                           && !strcmp(json_string_value(e), "aborted")) {
+                    /* The answer to --dry-run's "abort": not an error,
+                     * for ovs-vsctl's IDL either. */
+                    continue;
                 }
                 fatal("transaction error: %s",
                       json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS));

@@ -1,0 +1,345 @@
+#! /bin/sh
+# vsctl-options.sh -- vsctl's --dry-run and --retry, side by side with
+# stock ovs-vsctl, each against a stock ovsdb-server (on Open vSwitch's
+# own schema) and against vsdb-server (on ours).
+#
+#   --dry-run  a session of commands runs as a dry run and then for real:
+#              the dry run leaves the database exactly as it was and
+#              prints what the real run prints (uuids aside), and both
+#              programs print the same.  After a dry run that changes
+#              something, both wait for a next_cfg that was never
+#              committed (until --timeout, or until another change
+#              gets applied); one that changes nothing does not wait.
+#   --retry    without it, a missing server is an error at once; with
+#              it, vsctl waits for a server that starts later, and
+#              --timeout ends the wait with SIGALRM.  A server that
+#              restarts while vsctl waits for cur_cfg is reconnected to.
+#
+# Needs ovs-vsctl, ovsdb-server, ovsdb-tool, ovsdb-client and Open
+# vSwitch's schema; no root, no network.
+. "${top_srcdir:-.}/tests/tap.sh"
+
+STOCK_SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
+SCHEMA=$top_srcdir/vswitch/vswitch.ovsschema
+SERVER=$top_builddir/vswitch/vsdb-server
+VSCTL=$top_builddir/vswitch/vsctl
+
+for prog in ovs-vsctl ovsdb-server ovsdb-tool ovsdb-client; do
+    command -v $prog >/dev/null || skip_all "$prog not installed"
+done
+[ -e "$STOCK_SCHEMA" ] || skip_all "$STOCK_SCHEMA not installed"
+for f in "$SERVER" "$VSCTL"; do
+    [ -x "$f" ] || skip_all "$f not built"
+done
+
+T=$TMPDIR_TEST
+XSV_RUNDIR=$T XSV_DBDIR=$T XSV_LOGDIR=$T XSV_SCHEMA=$SCHEMA
+export XSV_RUNDIR XSV_DBDIR XSV_LOGDIR XSV_SCHEMA
+
+pidfiles=""
+bg_pids=""
+stop_pidfile() {
+    if [ -s "$1" ]; then
+        pid=$(cat "$1")
+        kill "$pid" 2>/dev/null
+        n=0
+        while [ $n -lt 50 ] && kill -0 "$pid" 2>/dev/null; do
+            sleep 0.1
+            n=$((n + 1))
+        done
+    fi
+}
+# Servers take a second or two to stop: signal them all, then wait.
+cleanup() {
+    for pid in $bg_pids; do
+        kill "$pid" 2>/dev/null
+    done
+    for f in $pidfiles; do
+        [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null
+    done
+    for f in $pidfiles; do
+        stop_pidfile "$f"
+    done
+}
+at_exit cleanup
+
+# server_start KIND DIR: serves DIR/conf.db (created if missing) on
+# unix:DIR/db.sock, with stock ovsdb-server (KIND "stock") or vsdb-server
+# ("ours").
+server_start() {
+    mkdir -p "$2"
+    case $1 in
+    stock)
+        { [ -e "$2/conf.db" ] ||
+              ovsdb-tool create "$2/conf.db" "$STOCK_SCHEMA"; } &&
+        OVS_RUNDIR=$2 OVS_LOGDIR=$2 OVS_DBDIR=$2 \
+            ovsdb-server "$2/conf.db" --remote="punix:$2/db.sock" \
+            --unixctl="$2/server.ctl" --pidfile="$2/server.pid" \
+            --detach --no-chdir --log-file="$2/server.log" \
+            2>>"$2/start.log"
+        ;;
+    ours)
+        "$SERVER" --remote="punix:$2/db.sock" --unixctl=none \
+            --pidfile="$2/server.pid" --log-file="$2/server.log" \
+            --schema="$SCHEMA" --detach "$2/conf.db" 2>>"$2/start.log"
+        ;;
+    esac || return 1
+    pidfiles="$pidfiles $2/server.pid"
+}
+
+# The program of client KIND: stock ovs-vsctl or our vsctl.
+client() { if [ "$1" = stock ]; then echo ovs-vsctl; else echo "$VSCTL"; fi; }
+
+# Uuids, log time stamps and the program's name made comparable.
+norm() {
+    sed -E 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/<u>/g
+            s/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z\|[0-9]+\|//
+            s/^(ovs-vsctl|vsctl): /PROG: /
+            s/  +/ /g'
+}
+
+dump() { ovsdb-client dump "unix:$1/db.sock" Open_vSwitch 2>&1; }
+
+# bg NAME COMMAND...: runs COMMAND in the background; its output goes to
+# $T/NAME.out, its exit status to $T/NAME.rc, its run time (ms) to
+# $T/NAME.ms.
+bg() {
+    name=$1
+    shift
+    (
+        start=$(date +%s%N)
+        "$@" >"$T/$name.out" 2>&1
+        rc=$?
+        echo $((($(date +%s%N) - start) / 1000000)) >"$T/$name.ms"
+        echo $rc >"$T/$name.rc"
+    ) &
+    bg_pids="$bg_pids $!"
+}
+rc_of() { cat "$T/$1.rc"; }
+ms_of() { cat "$T/$1.ms"; }
+running() { kill -0 "$1" 2>/dev/null; }
+
+# ---------------------------------------------------------------------------
+# --help: our lines for the two options are stock's.
+for opt in --dry-run --retry; do
+    line=$(ovs-vsctl --help | grep -E -- "^  $opt ")
+    "$VSCTL" --help | grep -qxF -- "$line"
+    ok $? "--help: '$line', as ovs-vsctl says it"
+done
+
+# ---------------------------------------------------------------------------
+# --dry-run: the session, each command as a dry run, then for real.  The
+# commands that fail or only read come first, so that each prints the same
+# whether or not the ones before it committed.
+session() {
+    s_prog=$1 s_sock=$2 s_opt=$3
+    v() {
+        echo "\$ vsctl $*"
+        # shellcheck disable=SC2086
+        "$s_prog" --db="unix:$s_sock" --no-wait $s_opt "$@" 2>&1
+        echo "exit $?"
+    }
+    v list-br
+    v add-br br0
+    v add-br br1
+    v -- --id=@m create Manager 'target="ptcp:6640"' \
+        -- add Open_vSwitch . manager_options @m
+    v create Bridge name=brx
+    v set Bridge br0 other_config:a=b -- get Bridge br0 other_config
+    v del-br br0
+}
+
+for server in stock ours; do
+    for cl in stock ours; do
+        d=$T/dry-$server-$cl
+        what="$cl vsctl, $server server"
+        prog=$(client $cl)
+        server_start $server "$d" &&
+            "$prog" --db="unix:$d/db.sock" --no-wait init -- add-br br0
+        ok $? "$what: a database with bridge br0"
+        dump "$d" >"$d/before"
+        session "$prog" "$d/db.sock" --dry-run >"$d/dry.txt"
+        dump "$d" >"$d/after"
+        cmp -s "$d/before" "$d/after"
+        ok $? "$what: the dry runs leave the database as it was"
+        uuids=$(grep -E '^[0-9a-f]{8}-' "$d/dry.txt")
+        is "$(echo "$uuids" | wc -w)" 2 \
+            "$what: the dry runs of create print the uuids of the rows"
+        found=0
+        for u in $uuids; do
+            grep -q "$u" "$d/after" && found=1
+        done
+        is $found 0 "$what: ... which are not in the database"
+        session "$prog" "$d/db.sock" "" >"$d/real.txt"
+        is "$(norm <"$d/dry.txt")" "$(norm <"$d/real.txt")" \
+            "$what: the dry runs print what the real runs print"
+        dump "$d" | norm | sort >"$d.final"
+        grep -qw br1 "$d.final" && ! grep -qw br0 "$d.final" &&
+            grep -q ptcp:6640 "$d.final"
+        ok $? "$what: the real runs commit"
+    done
+    is "$(norm <"$T/dry-$server-ours/dry.txt")" \
+        "$(norm <"$T/dry-$server-stock/dry.txt")" \
+        "$server server: our dry-run transcript is ovs-vsctl's"
+    cmp -s "$T/dry-$server-ours.final" "$T/dry-$server-stock.final"
+    ok $? "$server server: the same database after the real runs"
+done
+# Show one transcript, for whoever reads the log.
+norm <"$T/dry-ours-ours/dry.txt" | sed 's/^/# /'
+
+# ---------------------------------------------------------------------------
+# What a dry run waits for.  In a database where the "switch" is up to date
+# (cur_cfg = next_cfg = 5), a dry run that changes something waits for
+# next_cfg 6, which it never committed, as ovs-vsctl does: --timeout ends
+# it (SIGALRM, 142), unless another change gets applied meanwhile.  With no
+# Open_vSwitch row at all, it waits too.  A dry run that changes nothing
+# sends nothing and does not wait.  Every case runs at once, in the
+# background, the --retry ones below as well.
+for server in stock ours; do
+    server_start $server "$T/wait-$server" &&
+        "$VSCTL" --db="unix:$T/wait-$server/db.sock" --no-wait init \
+            -- set Open_vSwitch . next_cfg=5 cur_cfg=5 &&
+        server_start $server "$T/empty-$server"
+    ok $? "$server server: a database at cfg 5, and an empty one"
+    for cl in stock ours; do
+        prog=$(client $cl)
+        bg "alarm-$server-$cl" "$prog" --db="unix:$T/wait-$server/db.sock" \
+            --timeout=2 --dry-run add-br brw
+        bg "empty-$server-$cl" "$prog" --db="unix:$T/empty-$server/db.sock" \
+            --timeout=2 --dry-run add-br brw
+        bg "unchanged-$server-$cl" "$prog" \
+            --db="unix:$T/wait-$server/db.sock" --timeout=2 --dry-run list-br
+    done
+done
+# --retry, with no server at all, and none ever.
+for cl in stock ours; do
+    bg "retry-none-$cl" "$(client $cl)" --db="unix:$T/none.sock" \
+        --retry --timeout=2 --no-wait list-br
+done
+wait
+
+for server in stock ours; do
+    for cl in stock ours; do
+        what="$cl vsctl, $server server"
+        is "$(rc_of "alarm-$server-$cl")" 142 \
+            "$what: a dry run waits for the next_cfg it did not commit"
+        like "$(norm <"$T/alarm-$server-$cl.out")" \
+            '^fatal_signal\|WARN\|terminating with signal 14 \(Alarm clock\)$' \
+            "$what: ... until --timeout"
+        is "$(rc_of "empty-$server-$cl")" 142 \
+            "$what: a dry run on an empty database waits as well"
+        is "$(rc_of "unchanged-$server-$cl"):$(cat \
+            "$T/unchanged-$server-$cl.out")" "0:" \
+            "$what: a dry run that changes nothing does not wait"
+    done
+    is "$("$VSCTL" --db="unix:$T/wait-$server/db.sock" get Open_vSwitch . \
+          next_cfg cur_cfg | tr '\n' ' ')" "5 5 " \
+        "$server server: next_cfg is still 5"
+    is "$(dump "$T/empty-$server" | grep -c '^[0-9a-f]\{8\}-')" 0 \
+        "$server server: the empty database is still empty"
+done
+
+for cl in stock ours; do
+    is "$(rc_of "retry-none-$cl")" 142 \
+        "$cl vsctl: --retry, no server: --timeout ends it (SIGALRM)"
+    ms=$(ms_of "retry-none-$cl")
+    [ "$ms" -ge 1900 ] && [ "$ms" -lt 5000 ]
+    ok $? "$cl vsctl: ... after 2 s ($ms ms)"
+done
+is "$(norm <"$T/retry-none-ours.out")" "$(norm <"$T/retry-none-stock.out")" \
+    "--retry, no server: our messages are ovs-vsctl's"
+
+# A dry run that waits ends once another change gets applied.
+for server in stock ours; do
+    pids=""
+    for cl in stock ours; do
+        bg "applied-$server-$cl" "$(client $cl)" \
+            --db="unix:$T/wait-$server/db.sock" --timeout=10 --dry-run \
+            add-br brw
+        pids="$pids $!"
+    done
+    sleep 1
+    n=0
+    for pid in $pids; do
+        running "$pid" && n=$((n + 1))
+    done
+    is $n 2 "$server server: both dry runs still wait after 1 s"
+    "$VSCTL" --db="unix:$T/wait-$server/db.sock" --no-wait \
+        set Open_vSwitch . next_cfg=6 cur_cfg=6
+    wait
+    for cl in stock ours; do
+        is "$(rc_of "applied-$server-$cl")" 0 \
+            "$cl vsctl, $server server: ... and ends once cfg 6 is applied"
+    done
+done
+
+# ---------------------------------------------------------------------------
+# --retry.  Without it, no server is an error at once.
+for cl in stock ours; do
+    bg "once-$cl" "$(client $cl)" --db="unix:$T/none.sock" --no-wait list-br
+done
+wait
+for cl in stock ours; do
+    is "$(rc_of "once-$cl")" 1 "$cl vsctl: no server, no --retry: exit 1"
+    [ "$(ms_of "once-$cl")" -lt 1000 ]
+    ok $? "$cl vsctl: ... at once ($(ms_of "once-$cl") ms)"
+done
+is "$(cat "$T/once-ours.out")" \
+    "vsctl: unix:$T/none.sock: database connection failed (No such file or directory)" \
+    "our message"
+is "$(norm <"$T/once-ours.out")" "$(norm <"$T/once-stock.out")" \
+    "... is ovs-vsctl's"
+
+# With --retry, a server that starts 1 s later gets the command.
+L=$T/late
+mkdir -p "$L"
+pids=""
+for cl in stock ours; do
+    bg "late-$cl" "$(client $cl)" --db="unix:$L/db.sock" --retry \
+        --timeout=10 --no-wait add-br "br-$cl"
+    pids="$pids $!"
+done
+sleep 1
+n=0
+for pid in $pids; do
+    running "$pid" && n=$((n + 1))
+done
+is $n 2 "--retry: both still try after 1 s"
+server_start ours "$L"
+ok $? "vsdb-server starts on the socket"
+wait
+for cl in stock ours; do
+    is "$(rc_of "late-$cl"):$(cat "$T/late-$cl.out")" "0:" \
+        "$cl vsctl: --retry: the command succeeds ($(ms_of "late-$cl") ms)"
+done
+is "$("$VSCTL" --db="unix:$L/db.sock" list-br | tr '\n' ' ')" \
+    "br-ours br-stock " "--retry: both bridges are in the database"
+
+# A server that restarts while vsctl waits for cur_cfg: it reconnects
+# (--retry or not), as ovs-vsctl does, and ends once cur_cfg is there.
+for server in ours stock; do
+    d=$T/restart-$server
+    server_start $server "$d" &&
+        "$VSCTL" --db="unix:$d/db.sock" --no-wait init
+    ok $? "$server server: a fresh database"
+    for cl in stock ours; do
+        bg "restart-$server-$cl" "$(client $cl)" --db="unix:$d/db.sock" \
+            --timeout=15 set Open_vSwitch . "external_ids:$cl=1"
+    done
+    sleep 0.5
+    stop_pidfile "$d/server.pid"
+    server_start $server "$d"
+    ok $? "$server server: restarted"
+    sleep 0.5
+    next=$("$VSCTL" --db="unix:$d/db.sock" get Open_vSwitch . next_cfg)
+    "$VSCTL" --db="unix:$d/db.sock" --no-wait set Open_vSwitch . \
+        cur_cfg="$next"
+    wait
+    for cl in stock ours; do
+        is "$(rc_of "restart-$server-$cl"):$(cat \
+            "$T/restart-$server-$cl.out")" "0:" \
+            "$cl vsctl, $server server: the wait survives a restart"
+    done
+done
+
+done_testing
