@@ -19,9 +19,19 @@ EXTRA_DIST += tests/vsdb-server-ovs.sh
 TESTS += tests/vsdb-monitor-ovs.sh
 EXTRA_DIST += tests/vsdb-monitor-ovs.sh
 
+# monitor_cond_change (update2/update3 for the new condition, errors),
+# beside a stock ovsdb-server.
+TESTS += tests/vsdb-cond-change.sh
+EXTRA_DIST += tests/vsdb-cond-change.sh
+
 # Active manager connections from the database (Open_vSwitch.manager_options)
 # and SSL settings from the SSL table, with a stock passive ovsdb-client.
 TESTS += tests/vsdb-server-managers.sh
 EXTRA_DIST += tests/vsdb-server-managers.sh
+
+# The Manager rows' is_connected and status, written back every 2.5 s as
+# by a stock ovsdb-server, never to the file.
+TESTS += tests/vsdb-manager-status.sh
+EXTRA_DIST += tests/vsdb-manager-status.sh
 TESTS += tests/vsdb-server-kill.sh
 EXTRA_DIST += tests/vsdb-server-kill.sh

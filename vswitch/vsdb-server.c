@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <malloc.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +111,9 @@ struct remote;
 struct conn {
     struct jsonrpc *rpc;
     struct jsonrpc_session *js;
-    struct remote *remote;      /* For 'js'; NULL once detached. */
+    struct remote *remote;      /* The remote whose session 'js' is, or
+                                 * whose listener accepted 'rpc'; NULL if
+                                 * none or once detached. */
     char *name;
     GPtrArray *monitors;        /* Of struct monitor *. */
     GPtrArray *locks;           /* Names of locks held or waited for. */
@@ -127,6 +130,13 @@ struct remote {
     unsigned int seqno;         /* jsonrpc_session_get_seqno() seen. */
     int backoff;                /* jsonrpc_session_get_backoff() logged. */
     bool open_failed;           /* 'ps' failed to open (logged). */
+
+    /* For the status (remote_status()): when 'js' last connected and
+     * disconnected (LLONG_MAX: never), as of session seqno
+     * 'status_seqno'. */
+    long long int last_connected;
+    long long int last_disconnected;
+    unsigned int status_seqno;
 };
 
 /* Settings of a remote: -1 for the default. */
@@ -231,22 +241,30 @@ clause_matches(const struct ovsdb_table_schema *ts, const json_t *clause,
     return match;
 }
 
-/* 'row' is a JSON object holding every column the clauses name. */
+/* 'row' is a JSON object holding every column the clauses of 'where' (a
+ * condition of table 'ts', or NULL) name. */
 static bool
-row_matches(const struct mt *mt, const json_t *row)
+where_matches(const struct ovsdb_table_schema *ts, const json_t *where,
+              const json_t *row)
 {
     size_t i;
     json_t *clause;
 
-    if (!mt->where || !json_array_size(mt->where)) {
+    if (!where || !json_array_size(where)) {
         return true;
     }
-    json_array_foreach (mt->where, i, clause) {
-        if (clause_matches(mt->ts, clause, row)) {
+    json_array_foreach (where, i, clause) {
+        if (clause_matches(ts, clause, row)) {
             return true;
         }
     }
     return false;
+}
+
+static bool
+row_matches(const struct mt *mt, const json_t *row)
+{
+    return where_matches(mt->ts, mt->where, row);
 }
 
 /* ------------------------------------------------------------------------
@@ -660,6 +678,25 @@ conn_send(struct conn *c, json_t *msg)
     }
 }
 
+/* Sends 'updates' (taken over) to 'c' as monitor 'm''s notification:
+ * "update", "update2" or "update3" after its version. */
+static void
+monitor_send(struct conn *c, const struct monitor *m, json_t *updates)
+{
+    json_t *params;
+
+    if (m->version == MONITOR_V1) {
+        params = json_pack("[Oo]", m->id, updates);
+        conn_send(c, jsonrpc_create_notify("update", params));
+    } else if (m->version == MONITOR_V2) {
+        params = json_pack("[Oo]", m->id, updates);
+        conn_send(c, jsonrpc_create_notify("update2", params));
+    } else {
+        params = json_pack("[Oso]", m->id, last_txn_id, updates);
+        conn_send(c, jsonrpc_create_notify("update3", params));
+    }
+}
+
 /* Tells every monitor of 'db' about 'changes'. */
 static void
 monitors_notify(struct db *db, const json_t *changes)
@@ -672,24 +709,13 @@ monitors_notify(struct db *db, const json_t *changes)
         for (j = 0; j < c->monitors->len; j++) {
             struct monitor *m = g_ptr_array_index(c->monitors, j);
             json_t *updates;
-            json_t *params;
 
             if (m->db != db) {
                 continue;
             }
             updates = monitor_changes(m, changes);
-            if (!updates) {
-                continue;
-            }
-            if (m->version == MONITOR_V1) {
-                params = json_pack("[Oo]", m->id, updates);
-                conn_send(c, jsonrpc_create_notify("update", params));
-            } else if (m->version == MONITOR_V2) {
-                params = json_pack("[Oo]", m->id, updates);
-                conn_send(c, jsonrpc_create_notify("update2", params));
-            } else {
-                params = json_pack("[Oso]", m->id, last_txn_id, updates);
-                conn_send(c, jsonrpc_create_notify("update3", params));
+            if (updates) {
+                monitor_send(c, m, updates);
             }
         }
     }
@@ -1147,6 +1173,368 @@ error:
     return NULL;
 }
 
+/* ------------------------------------------------------------------------
+ * "monitor_cond_change": a monitor takes new conditions, and a new id;
+ * before the reply, the client of a "monitor_cond" or "monitor_cond_since"
+ * monitor gets one update2 or update3 that moves its view from the rows
+ * matching the old conditions to those matching the new ones.  Open
+ * vSwitch's replies are copied word for word, errors included, except
+ * that here nothing changes unless the whole request is valid (Open
+ * vSwitch keeps the conditions of the tables parsed before an error, and
+ * applies them half-way on later transactions). */
+
+/* An error object as Open vSwitch's ovsdb_syntax_error() makes them: its
+ * "syntax" member, present if 'syntax' is nonnull, is that JSON
+ * serialised. */
+static json_t * G_GNUC_PRINTF(3, 4)
+ovs_error_json(const char *tag, const json_t *syntax, const char *fmt, ...)
+{
+    va_list args;
+    json_t *error;
+    char *details;
+
+    va_start(args, fmt);
+    details = g_strdup_vprintf(fmt, args);
+    va_end(args);
+    error = error_json(tag, details);
+    g_free(details);
+    if (syntax) {
+        char *s = json_dumps(syntax, (JSON_COMPACT | JSON_SORT_KEYS
+                                      | JSON_ENCODE_ANY));
+
+        if (s) {
+            json_object_set_new(error, "syntax", json_string(s));
+            free(s);
+        }
+    }
+    return error;
+}
+
+/* Checks the value of a clause whose function needs it to be of type
+ * 'type'.  The number of elements of a ["set", [...]] or ["map", [...]]
+ * comes first, as in Open vSwitch's parser. */
+static json_t *
+clause_value_check(const struct ovsdb_type *type, const json_t *value)
+{
+    const char *class = ovsdb_type_is_map(type) ? "map" : "set";
+    const json_t *tag = json_array_get(value, 0);
+    struct ovsdb_datum datum;
+    char *err = NULL;
+    size_t n;
+
+    if (json_array_size(value) == 2 && json_is_array(json_array_get(value, 1))
+        && json_is_string(tag) && !strcmp(json_string_value(tag), class)) {
+        n = json_array_size(json_array_get(value, 1));
+        if (n < type->n_min || n > type->n_max) {
+            if (type->n_min == 1 && type->n_max == 1) {
+                return ovs_error_json("syntax error", value,
+                                      "%s must have exactly one member but "
+                                      "%zu are present", class, n);
+            }
+            return ovs_error_json("syntax error", value,
+                                  "%s must have %u to %u members but %zu "
+                                  "are present", class, type->n_min,
+                                  type->n_max, n);
+        }
+    }
+    if (ovsdb_datum_from_json(&datum, type, value, NULL, &err)) {
+        json_t *error = ovs_error_json("syntax error", value, "%s", err);
+
+        g_free(err);
+        return error;
+    }
+    ovsdb_datum_destroy(&datum, type);
+    return NULL;
+}
+
+/* Checks one clause of a condition on table 'ts': true, false, or
+ * [<column>, <function>, <value>] with a value of the column's type as
+ * the function relaxes it.  Returns NULL or Open vSwitch's error. */
+static json_t *
+clause_check(const struct ovsdb_table_schema *ts, const json_t *clause)
+{
+    static const char *const orderings[] = { "<", "<=", ">", ">=" };
+    const struct ovsdb_column *col;
+    struct ovsdb_type type;
+    const char *name, *function;
+    bool ordering = false;
+    size_t i;
+
+    if (json_is_boolean(clause)) {
+        return NULL;
+    }
+    if (!json_is_array(clause) || json_array_size(clause) != 3
+        || !json_is_string(json_array_get(clause, 0))
+        || !json_is_string(json_array_get(clause, 1))) {
+        return ovs_error_json("syntax error", clause,
+                              "Parse error in condition.");
+    }
+    name = json_string_value(json_array_get(clause, 0));
+    function = json_string_value(json_array_get(clause, 1));
+    col = ovsdb_table_schema_get_column(ts, name);
+    if (!col) {
+        return ovs_error_json("unknown column", clause,
+                              "No column %s in table %s.", name, ts->name);
+    }
+    for (i = 0; i < G_N_ELEMENTS(orderings); i++) {
+        ordering = ordering || !strcmp(function, orderings[i]);
+    }
+    /* Open vSwitch 3.1 also takes "true" and "false" here, and then
+     * aborts; they are unknown functions here. */
+    if (!ordering && strcmp(function, "==") && strcmp(function, "!=")
+        && strcmp(function, "includes") && strcmp(function, "excludes")) {
+        return ovs_error_json("unknown function", NULL,
+                              "No function named %s.", function);
+    }
+
+    type = col->type;
+    if (ordering) {
+        if (!(ovsdb_type_is_scalar(&type)
+              || ovsdb_type_is_optional_scalar(&type))
+            || (type.key.type != OVSDB_TYPE_INTEGER
+                && type.key.type != OVSDB_TYPE_REAL)) {
+            char *s = ovsdb_type_to_english(&type);
+            json_t *error = ovs_error_json(
+                "syntax error", clause, "Type mismatch: \"%s\" operator may "
+                "not be applied to column %s of type %s.", function,
+                col->name, s);
+
+            g_free(s);
+            return error;
+        }
+        type.n_min = 1;
+    } else if (!strcmp(function, "includes")
+               && !ovsdb_type_is_scalar(&type)) {
+        type.n_min = 0;
+    } else if (!strcmp(function, "excludes")
+               && !ovsdb_type_is_scalar(&type)) {
+        type.n_min = 0;
+        type.n_max = OVSDB_N_UNLIMITED;
+    }
+    return clause_value_check(&type, json_array_get(clause, 2));
+}
+
+/* Parses one <monitor-cond-update-request> on table 'ts' of monitor 'm':
+ * an object with an optional "where", and no "columns" (which Open
+ * vSwitch cannot change either).  Returns NULL and sets '*wherep' to the
+ * new condition, or to NULL if the request gives none (Open vSwitch 3.1
+ * crashes then; here the condition stays), or returns an error object.
+ * A "monitor" monitor has no conditions: its "where" is not looked at. */
+static json_t *
+cond_request_parse(const struct monitor *m,
+                   const struct ovsdb_table_schema *ts, const json_t *req,
+                   const json_t **wherep)
+{
+    const json_t *columns, *where;
+    const char *unused = NULL;
+    size_t n_unused = 0;
+    const char *key;
+    json_t *value;
+    size_t i;
+
+    if (!json_is_object(req)) {
+        return ovs_error_json("syntax error", NULL, "Parsing table %s "
+                              "failed: Object expected.", ts->name);
+    }
+    columns = json_object_get(req, "columns");
+    where = json_object_get(req, "where");
+    if ((columns && !json_is_array(columns))
+        || (where && !json_is_array(where))) {
+        return ovs_error_json("syntax error", req, "Parsing table %s "
+                              "failed: Type mismatch for member '%s'.",
+                              ts->name,
+                              columns && !json_is_array(columns)
+                              ? "columns" : "where");
+    }
+    json_object_foreach ((json_t *) req, key, value) {
+        if (strcmp(key, "columns") && strcmp(key, "where")
+            && !n_unused++) {
+            unused = key;
+        }
+    }
+    if (n_unused == 1) {
+        return ovs_error_json("syntax error", req, "Parsing table %s "
+                              "failed: Member '%s' is present but not "
+                              "allowed here.", ts->name, unused);
+    } else if (n_unused) {
+        return ovs_error_json("syntax error", req, "Parsing table %s "
+                              "failed: Member '%s' and %zu other member%s "
+                              "are present but not allowed here.",
+                              ts->name, unused, n_unused - 1,
+                              n_unused > 2 ? "s" : "");
+    }
+    if (columns) {
+        return ovs_error_json("syntax error", req,
+                              "changing columns is unsupported");
+    }
+    if (where && m->version != MONITOR_V1) {
+        json_array_foreach (where, i, value) {
+            json_t *error = clause_check(ts, value);
+
+            if (error) {
+                return error;
+            }
+        }
+    }
+    *wherep = where;
+    return NULL;
+}
+
+static bool
+monitor_watches(const struct monitor *m, const struct ovsdb_table_schema *ts)
+{
+    for (guint i = 0; i < m->tables->len; i++) {
+        const struct mt *mt = g_ptr_array_index(m->tables, i);
+
+        if (mt->ts == ts) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Parses the <monitor-cond-update-request>s 'reqs' for table 'name' of
+ * monitor 'm' into 'wheres' (table name -> new condition; the last
+ * request with a "where" wins).  Returns NULL or an error object. */
+static json_t *
+cond_table_parse(const struct monitor *m, const char *name,
+                 const json_t *reqs, json_t *wheres)
+{
+    const struct ovsdb_table_schema *ts = ovsdb_schema_get_table(
+        ovsdb_db_get_schema(m->db->db), name);
+    size_t i;
+
+    if (!ts) {
+        return ovs_error_json("syntax error", NULL, "no table named %s",
+                              name);
+    }
+    if (!monitor_watches(m, ts)) {
+        return ovs_error_json("syntax error", NULL,
+                              "no table named %s in monitor session", name);
+    }
+    if (!json_is_array(reqs)) {
+        return ovs_error_json("syntax error", NULL,
+                              "table %s no monitor-cond-change JSON array",
+                              name);
+    }
+    for (i = 0; i < json_array_size(reqs); i++) {
+        const json_t *where = NULL;
+        json_t *error = cond_request_parse(m, ts, json_array_get(reqs, i),
+                                           &where);
+
+        if (error) {
+            return error;
+        }
+        if (where) {
+            json_object_set(wheres, name, (json_t *) where);
+        }
+    }
+    return NULL;
+}
+
+/* Gives 'mt' (of monitor 'm') the condition 'where', adding to 'updates'
+ * the rows that leave the client's view ("delete") and those that enter
+ * it ("insert", with the monitored columns), as far as 'mt' selects these
+ * kinds of update. */
+static void
+mt_set_where(const struct monitor *m, struct mt *mt, json_t *where,
+             json_t *updates)
+{
+    struct ovsdb_table *table = ovsdb_db_get_table(m->db->db, mt->ts->name);
+    struct ovsdb_table_cursor cursor;
+    const struct ovsdb_row *row;
+
+    if (!json_array_size(where)) {
+        where = NULL;           /* Every row, as no condition. */
+    }
+    if (!mt->where && !where) {
+        return;                 /* Every row before and after. */
+    }
+    ovsdb_table_cursor_init(&cursor, table);
+    while ((row = ovsdb_table_cursor_next(&cursor))) {
+        json_t *full = ovsdb_row_to_json(row, NULL, 0);
+        bool was_in = row_matches(mt, full);
+        bool is_in = where_matches(mt->ts, where, full);
+        char uuid[OVSDB_UUID_LEN + 1];
+
+        json_decref(full);
+        ovsdb_uuid_to_string(ovsdb_row_get_uuid(row), uuid);
+        if (!was_in && is_in && mt->insert) {
+            add_update(updates, mt->ts->name, uuid,
+                       json_pack("{so}", "insert",
+                                 columns_json_v2(row, mt)));
+        } else if (was_in && !is_in && mt->delete) {
+            add_update(updates, mt->ts->name, uuid,
+                       json_pack("{sn}", "delete"));
+        }
+    }
+    json_decref(mt->where);
+    mt->where = json_incref(where);
+}
+
+/* "monitor_cond_change": [<monitor id>, <new monitor id>,
+ * <monitor-cond-update-requests>].  The result is {}. */
+static json_t *
+do_monitor_cond_change(struct conn *c, const json_t *params, json_t **err)
+{
+    json_t *new_id = json_array_get(params, 1);
+    json_t *reqs = json_array_get(params, 2);
+    json_t *wheres, *updates, *req, *old_id;
+    const char *name;
+    struct monitor *m;
+    guint i;
+
+    if (json_array_size(params) != 3) {
+        *err = ovs_error_json("syntax error", params, "invalid parameters");
+        return NULL;
+    }
+    m = find_monitor(c, json_array_get(params, 0), NULL);
+    if (!m) {
+        *err = ovs_error_json("syntax error", json_array_get(params, 0),
+                              "unknown monitor session");
+        return NULL;
+    }
+    if (!json_equal(m->id, new_id) && find_monitor(c, new_id, NULL)) {
+        *err = ovs_error_json("syntax error", new_id, "duplicate monitor ID");
+        return NULL;
+    }
+    if (!json_is_object(reqs)) {
+        *err = ovs_error_json("syntax error", NULL,
+                              "monitor-cond-change-requests must be object");
+        return NULL;
+    }
+    wheres = json_object();
+    json_object_foreach (reqs, name, req) {
+        *err = cond_table_parse(m, name, req, wheres);
+        if (*err) {
+            json_decref(wheres);
+            return NULL;
+        }
+    }
+
+    old_id = m->id;
+    m->id = json_incref(new_id);
+    json_decref(old_id);
+    if (m->version != MONITOR_V1) {
+        updates = json_object();
+        for (i = 0; i < m->tables->len; i++) {
+            struct mt *mt = g_ptr_array_index(m->tables, i);
+            json_t *where = json_object_get(wheres, mt->ts->name);
+
+            if (where) {
+                mt_set_where(m, mt, where, updates);
+            }
+        }
+        if (json_object_size(updates)) {
+            monitor_send(c, m, updates);
+        } else {
+            json_decref(updates);
+        }
+    }
+    json_decref(wheres);
+    return json_object();
+}
+
 static json_t *
 handle_request(struct conn *c, const char *method, json_t *params,
                const json_t *id)
@@ -1186,14 +1574,19 @@ handle_request(struct conn *c, const char *method, json_t *params,
         result = do_monitor(c, params, MONITOR_V2, &err);
     } else if (!strcmp(method, "monitor_cond_since")) {
         result = do_monitor(c, params, MONITOR_V3, &err);
+    } else if (!strcmp(method, "monitor_cond_change")) {
+        result = do_monitor_cond_change(c, params, &err);
     } else if (!strcmp(method, "monitor_cancel")) {
         guint i;
 
-        if (find_monitor(c, json_array_get(params, 0), &i)) {
+        /* Open vSwitch's errors here are bare strings. */
+        if (json_array_size(params) != 1) {
+            err = json_string("invalid parameters");
+        } else if (find_monitor(c, json_array_get(params, 0), &i)) {
             g_ptr_array_remove_index(c->monitors, i);
             result = json_object();
         } else {
-            err = error_json("unknown monitor", NULL);
+            err = json_string("unknown monitor");
         }
     } else if (!strcmp(method, "lock") || !strcmp(method, "steal")
                || !strcmp(method, "unlock")) {
@@ -1227,12 +1620,15 @@ handle_request(struct conn *c, const char *method, json_t *params,
 /* ------------------------------------------------------------------------
  * Connections. */
 
-/* Forgets the remote whose session 'c' serves, if any. */
+/* Forgets the remote whose session 'c' serves or whose listener accepted
+ * it, if any. */
 static void
 conn_detach(struct conn *c)
 {
     if (c->remote) {
-        c->remote->conn = NULL;
+        if (c->remote->conn == c) {
+            c->remote->conn = NULL;
+        }
         c->remote = NULL;
     }
 }
@@ -1462,10 +1858,20 @@ collect_targets(const char *spec, GHashTable *want)
 static void
 remote_destroy(struct remote *r)
 {
+    guint i;
+
     if (r) {
         LOG_INFO("%s: remote removed", r->target);
         if (r->conn) {
             conn_remove(r->conn);
+        }
+        /* The clients its listener accepted stay connected. */
+        for (i = 0; conns && i < conns->len; i++) {
+            struct conn *c = g_ptr_array_index(conns, i);
+
+            if (c->remote == r) {
+                c->remote = NULL;
+            }
         }
         jsonrpc_session_close(r->js);
         pstream_close(r->ps);
@@ -1505,12 +1911,13 @@ remote_create(const char *target)
     struct remote *r = g_new0(struct remote, 1);
 
     r->target = g_strdup(target);
+    r->last_connected = r->last_disconnected = LLONG_MAX;
     if (!pstream_verify_name(target)) {
         remote_listen(r);
     } else if (!stream_verify_name(target)
                && !jsonrpc_session_open(target, &r->js, NULL)) {
         LOG_INFO("%s: connecting to manager", target);
-        r->seqno = jsonrpc_session_get_seqno(r->js);
+        r->seqno = r->status_seqno = jsonrpc_session_get_seqno(r->js);
     } else {
         LOG_WARN("%s: not a remote (ignored)", target);
         g_free(r->target);
@@ -1605,6 +2012,295 @@ remotes_run(void)
                      r->target, error ? error : "?", backoff);
         }
         r->backoff = backoff;
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * The remotes' status, written back as stock ovsdb-server does: every
+ * 2.5 s, into each row that a remote column references (Manager), the
+ * "is_connected" and "status" columns.  Both are ephemeral, and these
+ * commits are not logged: a server with managers would otherwise sync
+ * and grow its file every few seconds for nothing worth keeping (after a
+ * restart the columns are empty until the first write).  Monitors see
+ * the changes; a row whose status is unchanged commits nothing. */
+
+#define REMOTE_STATUS_INTERVAL 2500     /* Milliseconds, as stock. */
+
+static long long int remote_status_due; /* time_msec(); 0 at start. */
+
+/* Notes when the active remotes' sessions last connected and
+ * disconnected.  A session's seqno changes once at each, and since the
+ * last look (a round ago) a session may have done both. */
+static void
+remotes_track(void)
+{
+    long long int now = time_msec();
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init(&iter, db_remotes);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        struct remote *r = value;
+        unsigned int seqno, n;
+        bool connected;
+
+        if (!r->js) {
+            continue;
+        }
+        seqno = jsonrpc_session_get_seqno(r->js);
+        n = seqno - r->status_seqno;
+        connected = jsonrpc_session_is_connected(r->js);
+        if (n >= 2 || (n == 1 && connected)) {
+            r->last_connected = now;
+        }
+        if (n >= 2 || (n == 1 && !connected)) {
+            r->last_disconnected = now;
+        }
+        r->status_seqno = seqno;
+    }
+}
+
+/* The state of session 'js' by the names of stock's reconnect.c.  (Its
+ * "IDLE", connected with an inactivity probe unanswered, is "ACTIVE"
+ * here: the session does not tell.) */
+static const char *
+session_state_name(const struct jsonrpc_session *js)
+{
+    int timeout = -1;
+    short events;
+
+    if (jsonrpc_session_is_connected(js)) {
+        return "ACTIVE";
+    }
+    /* Only a connection attempt has a descriptor to poll. */
+    return (jsonrpc_session_wait_fd(js, &events, &timeout) >= 0
+            ? "CONNECTING" : "BACKOFF");
+}
+
+/* Appends the pair ['key', 'value'] to 'pairs', taking 'value'. */
+static void
+add_pair(json_t *pairs, const char *key, char *value)
+{
+    json_array_append_new(pairs, json_pack("[ss]", key, value));
+    g_free(value);
+}
+
+/* Appends under 'key' the space-separated names of the locks that 'c'
+ * holds (if 'held') or waits for, if there are any. */
+static void
+add_locks(json_t *pairs, const char *key, struct conn *c, bool held)
+{
+    GString *names = g_string_new(NULL);
+    guint i;
+
+    for (i = 0; i < c->locks->len; i++) {
+        const char *name = g_ptr_array_index(c->locks, i);
+
+        if (lock_held(name, c) == held) {
+            g_string_append_printf(names, "%s%s", names->len ? " " : "",
+                                   name);
+        }
+    }
+    if (names->len) {
+        add_pair(pairs, key, g_string_free(names, FALSE));
+    } else {
+        g_string_free(names, TRUE);
+    }
+}
+
+/* The number of clients that 'r''s listener accepted, still here. */
+static guint
+remote_count_conns(const struct remote *r)
+{
+    guint i, n = 0;
+
+    for (i = 0; i < conns->len; i++) {
+        const struct conn *c = g_ptr_array_index(conns, i);
+
+        n += c->remote == r;
+    }
+    return n;
+}
+
+/* The status of the remote for 'target', as stock reports it: the object
+ * {"is_connected": <boolean>, "status": <map>} (RFC 7047 notation).
+ *
+ * An active remote tells its session's state, the seconds since it last
+ * connected and disconnected (once it has), and the locks its client
+ * holds and waits for.  A listener tells whether it has clients, how
+ * many if more than one, and its TCP port; stock's listeners keep no
+ * connection times and report "0" seconds for both.  A target that is
+ * no remote at all stock tries forever to connect to: "BACKOFF". */
+static json_t *
+remote_status(const char *target)
+{
+    const struct remote *r = g_hash_table_lookup(db_remotes, target);
+    json_t *pairs = json_array();
+    bool connected = false;
+
+    if (r && r->js) {
+        long long int now = time_msec();
+
+        connected = jsonrpc_session_is_connected(r->js);
+        add_pair(pairs, "state", g_strdup(session_state_name(r->js)));
+        if (r->last_connected != LLONG_MAX) {
+            add_pair(pairs, "sec_since_connect",
+                     g_strdup_printf("%lld", (now - r->last_connected)
+                                     / 1000));
+        }
+        if (r->last_disconnected != LLONG_MAX) {
+            add_pair(pairs, "sec_since_disconnect",
+                     g_strdup_printf("%lld", (now - r->last_disconnected)
+                                     / 1000));
+        }
+        if (r->conn) {
+            add_locks(pairs, "locks_held", r->conn, true);
+            add_locks(pairs, "locks_waiting", r->conn, false);
+        }
+    } else if (r || !pstream_verify_name(target)) {
+        guint n = r ? remote_count_conns(r) : 0;
+        int port = r && r->ps ? pstream_get_port(r->ps) : 0;
+
+        connected = n > 0;
+        add_pair(pairs, "sec_since_connect", g_strdup("0"));
+        add_pair(pairs, "sec_since_disconnect", g_strdup("0"));
+        if (n > 1) {
+            add_pair(pairs, "n_connections", g_strdup_printf("%u", n));
+        }
+        if (port > 0) {
+            add_pair(pairs, "bound_port", g_strdup_printf("%d", port));
+        }
+    } else {
+        add_pair(pairs, "state", g_strdup("BACKOFF"));
+    }
+    return json_pack("{sbs[so]}", "is_connected", connected, "status", "map",
+                     pairs);
+}
+
+/* Column 'name' of 'ts' if it is ephemeral with key type 'key' and value
+ * type 'value', otherwise NULL: the status is never written to the
+ * file. */
+static const struct ovsdb_column *
+status_column(const struct ovsdb_table_schema *ts, const char *name,
+              enum ovsdb_atomic_type key, enum ovsdb_atomic_type value)
+{
+    const struct ovsdb_column *col = ovsdb_table_schema_get_column(ts, name);
+
+    return (col && col->ephemeral && col->type.key.type == key
+            && col->type.value.type == value ? col : NULL);
+}
+
+/* Adds to 'changes' (database form) the status of the remotes in the rows
+ * that the column "db:DB,TABLE,COLUMN" 'spec' references, if it is a
+ * column of references. */
+static void
+collect_status(const char *spec, json_t *changes)
+{
+    const struct ovsdb_table_schema *ts, *ref_ts;
+    const struct ovsdb_column *col;
+    const struct ovsdb_table *ref;
+    struct ovsdb_table_cursor cursor;
+    const struct ovsdb_row *row;
+    bool has_connected, has_status;
+
+    if (parse_db_column(spec, &ts, &col, NULL)
+        || col->type.key.type != OVSDB_TYPE_UUID
+        || !col->type.key.u.uuid.ref_table
+        || col->type.value.type != OVSDB_TYPE_VOID) {
+        return;
+    }
+    ref = ovsdb_db_get_table(main_db.db,
+                             col->type.key.u.uuid.ref_table->name);
+    ref_ts = ovsdb_table_get_schema(ref);
+    has_connected = status_column(ref_ts, "is_connected",
+                                  OVSDB_TYPE_BOOLEAN, OVSDB_TYPE_VOID);
+    has_status = status_column(ref_ts, "status", OVSDB_TYPE_STRING,
+                               OVSDB_TYPE_STRING);
+    if (!has_connected && !has_status) {
+        return;
+    }
+    ovsdb_table_cursor_init(&cursor, ovsdb_db_get_table(main_db.db,
+                                                        ts->name));
+    while ((row = ovsdb_table_cursor_next(&cursor))) {
+        const struct ovsdb_datum *d = ovsdb_row_get_datum(row, col->index);
+        unsigned int i;
+
+        for (i = 0; i < d->n; i++) {
+            const struct ovsdb_row *r = ovsdb_table_get_row(ref,
+                                                            &d->keys[i].uuid);
+            const char *target = r ? row_get_string(r, ref_ts, "target")
+                                 : NULL;
+            char uuid[OVSDB_UUID_LEN + 1];
+            json_t *rows, *status;
+
+            if (!target) {
+                continue;
+            }
+            status = remote_status(target);
+            if (!has_connected) {
+                json_object_del(status, "is_connected");
+            }
+            if (!has_status) {
+                json_object_del(status, "status");
+            }
+            rows = json_object_get(changes, ref_ts->name);
+            if (!rows) {
+                rows = json_object();
+                json_object_set_new(changes, ref_ts->name, rows);
+            }
+            ovsdb_uuid_to_string(&d->keys[i].uuid, uuid);
+            json_object_set_new(rows, uuid, status);
+        }
+    }
+}
+
+/* Writes the remotes' status into the database (see above). */
+static void
+remotes_write_status(void)
+{
+    json_t *changes = json_object(), *done = NULL;
+    char *err = NULL;
+    guint i;
+
+    for (i = 0; i < db_remote_specs->len; i++) {
+        collect_status(g_ptr_array_index(db_remote_specs, i), changes);
+    }
+    if (json_object_size(changes)
+        && ovsdb_db_apply_changes(main_db.db, changes, &done, &err)) {
+        LOG_ERR("cannot write the remotes' status: %s", err);
+        g_free(err);
+    } else if (done) {
+        commit_seq++;
+        monitors_notify(&main_db, done);
+        json_decref(done);
+    }
+    json_decref(changes);
+}
+
+/* Keeps the remotes' status: at the end of each round, and written at
+ * the first round and every REMOTE_STATUS_INTERVAL ms after. */
+static void
+remotes_status_run(void)
+{
+    long long int now = time_msec();
+
+    remotes_track();
+    if (db_remote_specs->len && now >= remote_status_due) {
+        remote_status_due = now + REMOTE_STATUS_INTERVAL;
+        remotes_write_status();
+    }
+}
+
+/* Lowers '*timeout' (ms, negative: forever) to when the status is due. */
+static void
+remotes_status_wait(int *timeout)
+{
+    if (db_remote_specs->len) {
+        long long int wait = MAX(remote_status_due - time_msec(), 0);
+
+        if (*timeout < 0 || wait < *timeout) {
+            *timeout = wait;
+        }
     }
 }
 
@@ -1790,7 +2486,9 @@ usage(void)
            "                        listens on passive ones, connects to\n"
            "                        active ones (tcp:, ssl:, unix:) with\n"
            "                        reconnection and backoff; re-read after\n"
-           "                        every commit\n"
+           "                        every commit; each referenced row's\n"
+           "                        is_connected and status (Manager) are\n"
+           "                        written every 2.5 s, not to the file\n"
            "  --schema=FILE         schema for a new database file\n"
            "  --unixctl=SOCKET      control socket (default\n"
            "                        $XSV_RUNDIR/vsdb-server.ctl)\n"
@@ -1808,10 +2506,9 @@ usage(void)
            "                        re-read after every commit\n"
            "  -h, --help            this help\n"
            "  -V, --version         the version\n"
-           "\nNot implemented: connection status written back to the\n"
-           "database (Manager is_connected, status), syslog, clustered\n"
-           "databases, monitor_cond_change, the change history of\n"
-           "monitor_cond_since.\n",
+           "\nNot implemented: in a remote's status, the IDLE state,\n"
+           "locks_lost and last_error; syslog, clustered databases, the\n"
+           "change history of monitor_cond_since.\n",
            program_name(), program_name(), LOCALSTATEDIR, PKGDATADIR);
 }
 
@@ -1957,6 +2654,7 @@ main_loop_once(void)
         ADD_FD(fd, events);
     }
 #undef ADD_FD
+    remotes_status_wait(&timeout);
     if (poll((struct pollfd *) pfds->data, pfds->len, timeout) < 0
         && errno != EINTR) {
         LOG_ERR("poll: %s", g_strerror(errno));
@@ -1980,7 +2678,10 @@ main_loop_once(void)
         struct stream *stream;
 
         while (r->ps && !pstream_accept(r->ps, &stream, NULL)) {
-            g_ptr_array_add(conns, conn_create(stream, NULL));
+            struct conn *c = conn_create(stream, NULL);
+
+            c->remote = r;      /* Counted in its status. */
+            g_ptr_array_add(conns, c);
         }
     }
     remotes_run();
@@ -2029,6 +2730,7 @@ main_loop_once(void)
         }
         remotes_reconfigure();
     }
+    remotes_status_run();
 }
 
 int
@@ -2229,6 +2931,7 @@ out:
             conn_destroy(g_ptr_array_steal_index(conns, conns->len - 1));
         }
         g_ptr_array_free(conns, TRUE);
+        conns = NULL;           /* For remote_destroy(). */
     }
     if (db_remotes) {
         g_hash_table_destroy(db_remotes);   /* After the clients. */
