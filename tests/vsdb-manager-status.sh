@@ -283,6 +283,18 @@ is "$(file_size "$T/ours/conf.db")" "$size_ours" \
     "... without the database file growing"
 is "$(file_size "$T/stock/conf.db")" "$size_stock" "... (as with stock)"
 
+# A client's transaction that changes only ephemeral columns (as a switch
+# writing link states does) is not written either; one that also changes
+# a persistent column is.
+vsctl "$OURS" set Manager "$a_ours" is_connected=true
+ok $? "a client sets an ephemeral column (Manager is_connected)"
+is "$(file_size "$T/ours/conf.db")" "$size_ours" \
+    "... and the database file does not grow"
+vsctl "$OURS" set Manager "$a_ours" status:probe=1 \
+    other_config:note=persisted
+[ "$(file_size "$T/ours/conf.db")" -gt "$size_ours" ]
+ok $? "with a persistent column too, it is written"
+
 # ------------------------------------------------------------------------
 # A restart: nothing of the status was in the file.
 ours_stop

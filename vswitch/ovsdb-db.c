@@ -1575,9 +1575,19 @@ ovsdb_db_changes_to_log(const struct ovsdb_db *db, const json_t *changes)
                     json_object_set(row, column_name, value);
                 }
             }
+            if (json_object_get(change, "old")
+                && json_object_size(row)
+                   == (json_object_get(row, "_version") ? 1 : 0)) {
+                json_decref(row);   /* Only ephemeral columns changed. */
+                continue;
+            }
             json_object_set_new(log_rows, uuid_s, row);
         }
-        json_object_set_new(log, table_name, log_rows);
+        if (json_object_size(log_rows)) {
+            json_object_set_new(log, table_name, log_rows);
+        } else {
+            json_decref(log_rows);
+        }
     }
     return log;
 }

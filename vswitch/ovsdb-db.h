@@ -95,8 +95,10 @@ int ovsdb_db_apply_changes(struct ovsdb_db *db, const json_t *changes,
 
 /* Converts 'changes' (change form, as from ovsdb_execute()) to the log form
  * that ovsdb_db_apply_changes() replays: "new" for inserted and modified
- * rows, null for deleted ones, ephemeral columns left out.  The caller owns
- * the result. */
+ * rows, null for deleted ones, ephemeral columns left out.  A modified row
+ * whose only changes are ephemeral (a switch's link states, a manager's
+ * status) is left out, and so is a table left with no row: the result is
+ * an empty object if there is nothing to persist.  The caller owns it. */
 json_t *ovsdb_db_changes_to_log(const struct ovsdb_db *db,
                                 const json_t *changes);
 

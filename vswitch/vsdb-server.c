@@ -761,8 +761,14 @@ db_persist(struct db *db, const json_t *changes, const char *comment)
     if (!db->log) {
         return 0;
     }
-    diag = diag_new();
     record = ovsdb_db_changes_to_log(db->db, changes);
+    if (!json_object_size(record)) {
+        /* Only ephemeral columns changed: nothing to write or sync, as
+         * with Open vSwitch. */
+        json_decref(record);
+        return 0;
+    }
+    diag = diag_new();
     if (comment) {
         json_object_set_new(record, "_comment", json_string(comment));
     }
