@@ -354,6 +354,12 @@ cat >"$T/rpc.in" <<'EOF'
 ["monitor_cancel", ["v1"]]
 ["monitor_cancel", []]
 ["monitor_cancel", ["v1b"]]
+# monitor_cond and monitor_cond_since refuse a bad condition too.
+["monitor_cond", ["Open_vSwitch", "bad1", {"Bridge": [{"columns": ["name"], "where": [["nope", "==", 1]]}]}]]
+["monitor_cond", ["Open_vSwitch", "bad2", {"Bridge": [{"columns": ["name"], "where": [["name", "~", "x"]]}]}]]
+["monitor_cond", ["Open_vSwitch", "bad3", {"Bridge": [{"columns": ["name"], "where": [["name", "<", "x"]]}]}]]
+["monitor_cond_since", ["Open_vSwitch", "bad4", {"Bridge": [{"columns": ["name"], "where": [["name", "=="]]}]}, "00000000-0000-0000-0000-000000000000"]]
+["monitor_cancel", ["bad1"]]
 # update3 for a monitor_cond_since monitor.
 ["monitor_cond_since", ["Open_vSwitch", "s", {"Bridge": [{"columns": ["name", "fail_mode"], "where": [["name", "==", "br1"]]}]}, "00000000-0000-0000-0000-000000000000"]]
 ["monitor_cond_change", ["s", ["s", 2], {"Bridge": [{"where": [["name", "==", "br2"]]}]}]]

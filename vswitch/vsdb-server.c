@@ -1106,6 +1106,9 @@ find_monitor(const struct conn *c, const json_t *id, guint *indexp)
 }
 
 /* "monitor", "monitor_cond" and "monitor_cond_since". */
+static json_t *where_check(const struct ovsdb_table_schema *,
+                           const json_t *where);
+
 static json_t *
 do_monitor(struct conn *c, const json_t *params, enum monitor_version v,
            json_t **err)
@@ -1164,6 +1167,12 @@ do_monitor(struct conn *c, const json_t *params, enum monitor_version v,
                 goto error;
             }
             g_ptr_array_add(m->tables, mt);
+            /* Open vSwitch refuses a bad condition, as a bad change. */
+            *err = mt->where ? where_check(ts, mt->where) : NULL;
+            if (*err) {
+                json_decref(single);
+                goto error;
+            }
         }
         json_decref(single);
     }
@@ -1320,6 +1329,24 @@ clause_check(const struct ovsdb_table_schema *ts, const json_t *clause)
     return clause_value_check(&type, json_array_get(clause, 2));
 }
 
+/* Checks every clause of condition 'where' on table 'ts'.  Returns NULL
+ * or Open vSwitch's error for the first bad one. */
+static json_t *
+where_check(const struct ovsdb_table_schema *ts, const json_t *where)
+{
+    size_t i;
+    json_t *clause;
+
+    json_array_foreach ((json_t *) where, i, clause) {
+        json_t *error = clause_check(ts, clause);
+
+        if (error) {
+            return error;
+        }
+    }
+    return NULL;
+}
+
 /* Parses one <monitor-cond-update-request> on table 'ts' of monitor 'm':
  * an object with an optional "where", and no "columns" (which Open
  * vSwitch cannot change either).  Returns NULL and sets '*wherep' to the
@@ -1336,7 +1363,6 @@ cond_request_parse(const struct monitor *m,
     size_t n_unused = 0;
     const char *key;
     json_t *value;
-    size_t i;
 
     if (!json_is_object(req)) {
         return ovs_error_json("syntax error", NULL, "Parsing table %s "
@@ -1374,12 +1400,10 @@ cond_request_parse(const struct monitor *m,
                               "changing columns is unsupported");
     }
     if (where && m->version != MONITOR_V1) {
-        json_array_foreach (where, i, value) {
-            json_t *error = clause_check(ts, value);
+        json_t *error = where_check(ts, where);
 
-            if (error) {
-                return error;
-            }
+        if (error) {
+            return error;
         }
     }
     *wherep = where;
