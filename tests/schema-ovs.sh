@@ -40,15 +40,7 @@ monitor_pid=""
 cleanup() {
     [ -n "$monitor_pid" ] && kill "$monitor_pid" 2>/dev/null
     for dir in "$T/ours" "$T/stock"; do
-        if [ -s "$dir/ovsdb-server.pid" ]; then
-            pid=$(cat "$dir/ovsdb-server.pid")
-            kill "$pid" 2>/dev/null
-            n=0
-            while [ $n -lt 50 ] && kill -0 "$pid" 2>/dev/null; do
-                sleep 0.1
-                n=$((n + 1))
-            done
-        fi
+        stop_pidfile "$dir/ovsdb-server.pid"
     done
 }
 at_exit cleanup

@@ -57,21 +57,16 @@ start_vswitchd() {
     [ -n "${VSW_DEBUG:-}" ] && set -- -vdbg
     "$VSWITCHD" --pidfile --detach --log-file "$@" 2>>"$T/start.log"
 }
-# stop_pidfile FILE: SIGTERM the process named in FILE, wait for it.
-stop_pidfile() {
-    [ -s "$1" ] || return 0
-    pid=$(cat "$1")
-    kill "$pid" 2>/dev/null
-    n=0
-    while [ $n -lt 100 ] && kill -0 "$pid" 2>/dev/null; do
-        sleep 0.05
-        n=$((n + 1))
-    done
-    kill -9 "$pid" 2>/dev/null
+# stop_daemon FILE: tap.sh's stop_pidfile, then SIGKILL if it is still
+# there, and the pid file removed (a daemon that did not exit cleanly
+# leaves it behind).
+stop_daemon() {
+    stop_pidfile "$1"
+    [ -s "$1" ] && kill -9 "$(cat "$1")" 2>/dev/null
     rm -f "$1"
 }
-stop_server() { stop_pidfile "$T/vsdb-server.pid"; }
-stop_vswitchd() { stop_pidfile "$T/vswitchd.pid"; }
+stop_server() { stop_daemon "$T/vsdb-server.pid"; }
+stop_vswitchd() { stop_daemon "$T/vswitchd.pid"; }
 
 vs() { "$VSCTL" --timeout=10 "$@"; }
 

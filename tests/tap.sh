@@ -6,6 +6,8 @@
 #   like TEXT REGEX DESCRIPTION    (grep -E)
 #   skip_all REASON                (exit 77)
 #   done_testing                   (prints the plan, exits 1 on failure)
+#   at_exit FUNCTION               (run at exit, pass or fail)
+#   alive PID, stop_pidfile FILE   (processes the test started)
 set -u
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -24,6 +26,26 @@ trap 'exit 130' INT TERM
 
 # Registers a function to run at exit (before the scratch dir goes).
 at_exit() { tap_cleanup_hooks="$1 $tap_cleanup_hooks"; }
+
+# alive PID: whether process PID still runs.  A zombie (waiting for its
+# parent, or for init to reap it) has released its files, sockets and
+# locks: it counts as gone.
+alive() {
+    kill -0 "$1" 2>/dev/null &&
+        ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+# stop_pidfile FILE: SIGTERMs the process named in FILE, if any, and waits
+# (up to 5 s) until it has exited.
+stop_pidfile() {
+    [ -s "$1" ] || return 0
+    stop_pid_=$(cat "$1")
+    kill "$stop_pid_" 2>/dev/null
+    stop_n_=0
+    while [ $stop_n_ -lt 500 ] && alive "$stop_pid_"; do
+        sleep 0.01
+        stop_n_=$((stop_n_ + 1))
+    done
+}
 
 ok() {
     tap_n=$((tap_n + 1))

@@ -23,17 +23,6 @@ T=$TMPDIR_TEST
 XSV_RUNDIR=$T XSV_DBDIR=$T XSV_LOGDIR=$T XSV_SCHEMA=$SCHEMA
 export XSV_RUNDIR XSV_DBDIR XSV_LOGDIR XSV_SCHEMA
 
-stop_pidfile() {
-    if [ -s "$1" ]; then
-        pid=$(cat "$1")
-        kill "$pid" 2>/dev/null
-        n=0
-        while [ $n -lt 50 ] && kill -0 "$pid" 2>/dev/null; do
-            sleep 0.1
-            n=$((n + 1))
-        done
-    fi
-}
 cleanup() {
     for f in vsdb-server.pid fake.pid stock/ovsdb-server.pid; do
         stop_pidfile "$T/$f"

@@ -38,18 +38,7 @@ export XSV_RUNDIR XSV_DBDIR XSV_LOGDIR XSV_SCHEMA
 
 pidfiles=""
 bg_pids=""
-stop_pidfile() {
-    if [ -s "$1" ]; then
-        pid=$(cat "$1")
-        kill "$pid" 2>/dev/null
-        n=0
-        while [ $n -lt 50 ] && kill -0 "$pid" 2>/dev/null; do
-            sleep 0.1
-            n=$((n + 1))
-        done
-    fi
-}
-# Servers take a second or two to stop: signal them all, then wait.
+# Signal every server first, then wait for each.
 cleanup() {
     for pid in $bg_pids; do
         kill "$pid" 2>/dev/null

@@ -38,15 +38,7 @@ db_start() {
 }
 
 db_stop() {
-    if [ -s "$1/ovsdb-server.pid" ]; then
-        pid=$(cat "$1/ovsdb-server.pid")
-        kill "$pid" 2>/dev/null
-        n=0
-        while [ $n -lt 50 ] && kill -0 "$pid" 2>/dev/null; do
-            sleep 0.1
-            n=$((n + 1))
-        done
-    fi
+    stop_pidfile "$1/ovsdb-server.pid"
 }
 
 cleanup() {

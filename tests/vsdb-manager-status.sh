@@ -25,17 +25,6 @@ OURS=unix:$T/ours/db.sock
 STOCK=unix:$T/stock/db.sock
 MANAGERS=db:Open_vSwitch,Open_vSwitch,manager_options
 
-stop_pidfile() {
-    if [ -s "$1" ]; then
-        pid=$(cat "$1")
-        kill "$pid" 2>/dev/null
-        n=0
-        while [ $n -lt 50 ] && kill -0 "$pid" 2>/dev/null; do
-            sleep 0.1
-            n=$((n + 1))
-        done
-    fi
-}
 bg_pids=""
 ours_pid=""
 cleanup() {

@@ -25,24 +25,12 @@ STOCK=unix:$T/stock/db.sock
 XSV_RUNDIR=$T/ours XSV_DBDIR=$T/ours XSV_LOGDIR=$T/ours XSV_SCHEMA=$SCHEMA
 export XSV_RUNDIR XSV_DBDIR XSV_LOGDIR XSV_SCHEMA
 
-stop_pidfile() {
-    if [ -s "$1" ]; then
-        pid=$(cat "$1")
-        kill "$pid" 2>/dev/null
-        n=0
-        while [ $n -lt 50 ] && kill -0 "$pid" 2>/dev/null; do
-            sleep 0.1
-            n=$((n + 1))
-        done
-    fi
-}
 # wait_dead PID: after a SIGKILL, waits (up to 10 s) until the process has
 # exited -- gone, or a zombie (its files and locks released) -- so that a
 # restart does not race with it.
 wait_dead() {
     n=0
-    while [ $n -lt 1000 ] && kill -0 "$1" 2>/dev/null &&
-          ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; do
+    while [ $n -lt 1000 ] && alive "$1"; do
         sleep 0.01
         n=$((n + 1))
     done
