@@ -116,17 +116,6 @@ stop_captures() {
     harness_captures=""
 }
 
-# wait_until SECONDS CMD...: polls CMD every 0.1 s until it succeeds.
-wait_until() {
-    limit=$(($1 * 10))
-    shift
-    n=0
-    until "$@" >/dev/null 2>&1; do
-        n=$((n + 1))
-        [ $n -ge $limit ] && return 1
-        sleep 0.1
-    done
-}
 
 bail_out() {
     echo "Bail out! $*"

@@ -8,6 +8,7 @@
 #   done_testing                   (prints the plan, exits 1 on failure)
 #   at_exit FUNCTION               (run at exit, pass or fail)
 #   alive PID, stop_pidfile FILE   (processes the test started)
+#   wait_until SECONDS CMD...      (polls CMD until it succeeds)
 set -u
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -27,6 +28,18 @@ trap 'exit 130' INT TERM
 # Registers a function to run at exit (before the scratch dir goes).
 at_exit() { tap_cleanup_hooks="$1 $tap_cleanup_hooks"; }
 
+# wait_until SECONDS CMD...: polls CMD (its output discarded) every 0.1 s
+# until it succeeds; fails after SECONDS.
+wait_until() {
+    wait_limit_=$(($1 * 10))
+    shift
+    wait_n_=0
+    until "$@" >/dev/null 2>&1; do
+        wait_n_=$((wait_n_ + 1))
+        [ $wait_n_ -ge $wait_limit_ ] && return 1
+        sleep 0.1
+    done
+}
 # alive PID: whether process PID still runs.  A zombie (waiting for its
 # parent, or for init to reap it) has released its files, sockets and
 # locks: it counts as gone.

@@ -44,7 +44,7 @@ ours_start() {
         --log-file="$T/ours/vsdb-server.log" --schema="$SCHEMA" \
         "$T/ours/conf.db" 2>>"$T/ours/stderr" &
     ours_pid=$!
-    wait_for 10 test -s "$T/ours/vsdb-server.pid"
+    wait_until 10 test -s "$T/ours/vsdb-server.pid"
 }
 ours_stop() {
     kill "$ours_pid" && wait "$ours_pid"
@@ -81,17 +81,6 @@ norm() {
     sed -E -e 's/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/UUID/g' \
         -e 's/127\.0\.0\.1:[0-9]+/127.0.0.1:PORT/g'
 }
-# wait_for SECONDS COMMAND...: until COMMAND succeeds; fails on timeout.
-wait_for() {
-    limit=$(($1 * 10))
-    shift
-    n=0
-    until "$@"; do
-        [ $n -ge $limit ] && return 1
-        sleep 0.1
-        n=$((n + 1))
-    done
-}
 # both COMMAND ARGS...: COMMAND DB ARGS... for our server, then stock's.
 both() {
     cmd=$1
@@ -112,7 +101,7 @@ peer() {
         2>&1 &
     peer_pid=$!
     bg_pids="$bg_pids $peer_pid"
-    wait_for 5 grep -q 'waiting for connection' "$T/peer.$peer_port"
+    wait_until 5 grep -q 'waiting for connection' "$T/peer.$peer_port"
 }
 row_version() {
     ovsdb-client transact "$1" '["Open_vSwitch",{"op":"select",
@@ -132,7 +121,7 @@ ok $? "ovs-vsctl init on both"
 # A passive manager on port 0: its status tells the port picked.
 both vsctl set-manager ptcp:0:127.0.0.1
 P=ptcp:0:127.0.0.1
-wait_for 10 both mgr_like $P status 'bound_port="[0-9]+"'
+wait_until 10 both mgr_like $P status 'bound_port="[0-9]+"'
 ok $? "ptcp:0: status:bound_port written within the status interval"
 is "$(mgr "$OURS" $P status | norm_status)" \
     "$(mgr "$STOCK" $P status | norm_status)" \
@@ -152,7 +141,7 @@ ovsdb-client monitor "$OURS" Open_vSwitch Manager is_connected,status \
     >"$T/quiet.mon" 2>&1 &
 mpid=$!
 bg_pids="$bg_pids $mpid"
-wait_for 5 grep -q ptcp "$T/quiet.mon"
+wait_until 5 grep -q ptcp "$T/quiet.mon"
 lines=$(wc -l <"$T/quiet.mon")
 sleep 5.2
 is "$(row_version "$OURS")" "$v" \
@@ -170,7 +159,7 @@ client() {
 }
 client "$port_ours"
 client "$port_stock"
-wait_for 10 both mgr_is $P is_connected true
+wait_until 10 both mgr_is $P is_connected true
 ok $? "a client on the listener: is_connected true"
 is "$(vsctl "$OURS" show | norm)" "$(vsctl "$STOCK" show | norm)" \
     "... ovs-vsctl show as with stock"
@@ -183,13 +172,13 @@ is "$(mgr "$OURS" $P status | norm_status)" \
     "$(mgr "$STOCK" $P status | norm_status)" "... status as with stock"
 client "$port_ours"
 client "$port_stock"
-wait_for 10 both mgr_like $P status 'n_connections="2"'
+wait_until 10 both mgr_like $P status 'n_connections="2"'
 ok $? "two clients: status:n_connections 2"
 is "$(mgr "$OURS" $P status | norm_status)" \
     "$(mgr "$STOCK" $P status | norm_status)" "... status as with stock"
 # shellcheck disable=SC2086
 kill $clients
-wait_for 10 both mgr_is $P is_connected false
+wait_until 10 both mgr_is $P is_connected false
 ok $? "the clients gone: is_connected false"
 is "$(mgr "$OURS" $P status | norm_status)" \
     "$(mgr "$STOCK" $P status | norm_status)" "... status as with stock"
@@ -205,8 +194,8 @@ ok $? "set-manager tcp: to a passive ovsdb-client (lock lk1) on both"
 ovsdb-client monitor "$OURS" Open_vSwitch Manager target,status \
     >"$T/ours.mon" 2>&1 &
 bg_pids="$bg_pids $!"
-wait_for 10 mgr_like "$OURS" "$a_ours" status locks_held &&
-    wait_for 10 mgr_like "$STOCK" "$a_stock" status locks_held
+wait_until 10 mgr_like "$OURS" "$a_ours" status locks_held &&
+    wait_until 10 mgr_like "$STOCK" "$a_stock" status locks_held
 ok $? "connected: status:locks_held written on both"
 is "$(vsctl "$OURS" show | norm)" "$(vsctl "$STOCK" show | norm)" \
     "... ovs-vsctl show as with stock"
@@ -230,8 +219,8 @@ peer lock lk1
 b_stock=tcp:127.0.0.1:$peer_port
 add_manager "$OURS" "$b_ours" && add_manager "$STOCK" "$b_stock"
 ok $? "a second manager, to a peer that waits for lock lk1, on both"
-wait_for 10 mgr_like "$OURS" "$b_ours" status locks_waiting &&
-    wait_for 10 mgr_like "$STOCK" "$b_stock" status locks_waiting
+wait_until 10 mgr_like "$OURS" "$b_ours" status locks_waiting &&
+    wait_until 10 mgr_like "$STOCK" "$b_stock" status locks_waiting
 ok $? "a second manager: status:locks_waiting on both"
 is "$(mgr "$OURS" "$b_ours" status | norm_status)" \
     "$(mgr "$STOCK" "$b_stock" status | norm_status)" \
@@ -239,18 +228,18 @@ is "$(mgr "$OURS" "$b_ours" status | norm_status)" \
 
 # The first peer goes: the second one gets the lock.
 kill "$apid_ours" "$apid_stock"
-wait_for 10 mgr_is "$OURS" "$a_ours" is_connected false &&
-    wait_for 10 mgr_is "$STOCK" "$a_stock" is_connected false
+wait_until 10 mgr_is "$OURS" "$a_ours" is_connected false &&
+    wait_until 10 mgr_is "$STOCK" "$a_stock" is_connected false
 ok $? "the first peer gone: is_connected false on both"
-wait_for 10 mgr_like "$OURS" "$a_ours" status sec_since_disconnect &&
-    wait_for 10 mgr_like "$STOCK" "$a_stock" status sec_since_disconnect
+wait_until 10 mgr_like "$OURS" "$a_ours" status sec_since_disconnect &&
+    wait_until 10 mgr_like "$STOCK" "$a_stock" status sec_since_disconnect
 ok $? "... status:sec_since_disconnect written"
 is "$(mgr "$OURS" "$a_ours" status | norm_status)" \
     "$(mgr "$STOCK" "$a_stock" status | norm_status)" \
     "... status as with stock (state, no last_error)"
 is "$(mgr "$OURS" "$a_ours" status:state)" BACKOFF "... state BACKOFF"
-wait_for 10 mgr_like "$OURS" "$b_ours" status locks_held &&
-    wait_for 10 mgr_like "$STOCK" "$b_stock" status locks_held
+wait_until 10 mgr_like "$OURS" "$b_ours" status locks_held &&
+    wait_until 10 mgr_like "$STOCK" "$b_stock" status locks_held
 ok $? "... the second manager's peer now holds the lock"
 is "$(mgr "$OURS" "$b_ours" status | norm_status)" \
     "$(mgr "$STOCK" "$b_stock" status | norm_status)" \
@@ -299,12 +288,12 @@ ok $? "both servers restart"
 # The passive peers exit when the connection ends: the managers never
 # connect again, and a restarted server has no times to tell.
 for t in "$a_ours" "$b_ours"; do
-    wait_for 10 mgr_is "$OURS" "$t" status '{state=BACKOFF}'
+    wait_until 10 mgr_is "$OURS" "$t" status '{state=BACKOFF}'
     ok $? "$t: status {state=BACKOFF}, the old times and locks gone"
     is "$(mgr "$OURS" "$t" is_connected)" false "... is_connected false"
 done
-wait_for 10 mgr_is "$STOCK" "$a_stock" status '{state=BACKOFF}' &&
-    wait_for 10 mgr_is "$STOCK" "$b_stock" status '{state=BACKOFF}'
+wait_until 10 mgr_is "$STOCK" "$a_stock" status '{state=BACKOFF}' &&
+    wait_until 10 mgr_is "$STOCK" "$b_stock" status '{state=BACKOFF}'
 ok $? "... as with stock"
 
 ours_stop

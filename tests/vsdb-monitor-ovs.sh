@@ -8,6 +8,7 @@
 # numbered in order of appearance) must be identical.  Needs
 # openvswitch-switch; no root, loopback only.
 . "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/monitor-csv.sh"
 . "$top_srcdir/tests/ovs-sandbox.sh"
 
 SCHEMA=$top_srcdir/vswitch/vswitch.ovsschema
@@ -78,39 +79,6 @@ run_session() {
     v "$db" del-br br0
 }
 
-# normalise FILE: row UUIDs replaced by the row's name (from the line
-# that inserted it), and the rows of each update sorted, since the order
-# of rows within one update is not defined.
-normalise() {
-    awk -F, '
-        ($2 == "insert" || $2 == "initial" || $2 == "new") && $3 != "" &&
-        !($1 in name) { name[$1] = $3 }
-        { line[NR] = $0 }
-        END {
-            for (i = 1; i <= NR; i++) {
-                l = line[i]
-                split(l, f, ",")
-                if (f[1] in name) {
-                    l = name[f[1]] substr(l, length(f[1]) + 1)
-                }
-                print l
-            }
-        }' "$1" | awk '
-        /^row,action/ || /^$/ || /last_id/ { flush(); print; next }
-        { rows[++n] = $0 }
-        function flush(   i, j, t) {
-            for (i = 2; i <= n; i++) {
-                for (j = i; j > 1 && rows[j - 1] > rows[j]; j--) {
-                    t = rows[j]; rows[j] = rows[j - 1]; rows[j - 1] = t
-                }
-            }
-            for (i = 1; i <= n; i++) {
-                print rows[i]
-            }
-            n = 0
-        }
-        END { flush() }'
-}
 
 # watch KIND NAME ARGS...: starts "ovsdb-client KIND" against both servers
 # (output in $T/NAME.ours and $T/NAME.stock).

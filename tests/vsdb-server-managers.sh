@@ -40,17 +40,6 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
 }
 
-# wait_for SECONDS COMMAND...: until COMMAND succeeds; fails on timeout.
-wait_for() {
-    limit=$(($1 * 10))
-    shift
-    n=0
-    until "$@"; do
-        [ $n -ge $limit ] && return 1
-        sleep 0.1
-        n=$((n + 1))
-    done
-}
 log_has() { grep -q "$1" "$LOG"; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 
@@ -70,7 +59,7 @@ ok $? "ovs-vsctl init"
 # listens, the server connects and serves it.
 port=$(free_port)
 vsctl set-manager "tcp:127.0.0.1:$port"
-wait_for 10 \
+wait_until 10 \
     log_has "tcp:127.0.0.1:$port: not connected.*next attempt in 2000 ms"
 ok $? "a manager that is down is retried with growing backoff"
 timeout 20 ovsdb-client dump "ptcp:$port:127.0.0.1" Open_vSwitch \
@@ -90,13 +79,13 @@ mpid=$!
 bg_pids="$bg_pids $mpid"
 sleep 0.3
 vsctl set-manager "tcp:127.0.0.1:$port"
-wait_for 10 log_has "tcp:127.0.0.1:$port: connected"
+wait_until 10 log_has "tcp:127.0.0.1:$port: connected"
 ok $? "a second manager connects to a passive monitor"
 vsctl add-br br-mgr
-wait_for 10 grep -q br-mgr "$T/monitor"
+wait_until 10 grep -q br-mgr "$T/monitor"
 ok $? "... which sees a commit through it"
 vsctl del-manager
-wait_for 10 gone $mpid
+wait_until 10 gone $mpid
 ok $? "del-manager closes the connection (the monitor exits)"
 wait $mpid 2>/dev/null
 grep -q "tcp:127.0.0.1:$port: remote removed" "$LOG"
@@ -105,7 +94,7 @@ ok $? "... and the server forgets the manager"
 # Manager options: several managers, max_backoff.
 vsctl -- --id=@a create Manager target=\"tcp:127.0.0.1:1\" \
     max_backoff=1000 -- set Open_vSwitch . manager_options=@a
-wait_for 10 log_has "tcp:127.0.0.1:1: not connected.*next attempt in 1000 ms"
+wait_until 10 log_has "tcp:127.0.0.1:1: not connected.*next attempt in 1000 ms"
 ok $? "Manager.max_backoff applies"
 sleep 2.5
 ! grep -q "tcp:127.0.0.1:1: not connected.*next attempt in 2000 ms" "$LOG"
@@ -136,7 +125,7 @@ if ! make_test_certs "$c" || ! make_cert client ca ||
 fi
 
 vsctl set-ssl "$c/client.key" "$c/client.pem" "$c/ca.pem"
-wait_for 10 log_has "SSL: private key $c/client.key"
+wait_until 10 log_has "SSL: private key $c/client.key"
 ok $? "set-ssl configures the server's SSL"
 port=$(free_port)
 vsctl set-manager "ssl:127.0.0.1:$port"
@@ -164,7 +153,7 @@ vsctl del-manager
 # The server with an untrusted client certificate (set-ssl again): the
 # passive ovsdb-client refuses it.
 vsctl set-ssl "$c/rogue.key" "$c/rogue.pem" "$c/ca.pem"
-wait_for 10 log_has "SSL: private key $c/rogue.key"
+wait_until 10 log_has "SSL: private key $c/rogue.key"
 ok $? "set-ssl again: new settings applied after the commit"
 port=$(free_port)
 vsctl set-manager "ssl:127.0.0.1:$port"

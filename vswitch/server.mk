@@ -17,7 +17,7 @@ EXTRA_DIST += tests/vsdb-server-ovs.sh
 # identical to a stock ovsdb-server's over a session of inserts, modifies
 # and deletes.
 TESTS += tests/vsdb-monitor-ovs.sh
-EXTRA_DIST += tests/vsdb-monitor-ovs.sh
+EXTRA_DIST += tests/vsdb-monitor-ovs.sh tests/monitor-csv.sh
 
 # monitor_cond_change (update2/update3 for the new condition, errors),
 # beside a stock ovsdb-server.
