@@ -324,6 +324,7 @@ iface_lose(struct dpif *dpif, struct iface *iface, const char *why)
                   dp_netdev_get_fd(iface->netdev), NULL);
         iface->lost = true;
         iface->link_up = false;
+        notify_change(dpif);    /* For the database (link_state, error). */
     }
 }
 
