@@ -279,9 +279,15 @@ is "$(cat "$T/once-ours.out")" \
 is "$(norm <"$T/once-ours.out")" "$(norm <"$T/once-stock.out")" \
     "... is ovs-vsctl's"
 
-# With --retry, a server that starts 1 s later gets the command.
+# With --retry, a server that starts 1 s later gets the command.  Its
+# database is initialised beforehand: two clients adding the first bridge
+# to an empty one would race to insert the Open_vSwitch row, and the
+# second would fail on the table's one-row limit (ovs-vsctl as well).
 L=$T/late
-mkdir -p "$L"
+server_start ours "$L" && "$VSCTL" --db="unix:$L/db.sock" --no-wait init
+ok $? "a database for the late server, initialised"
+stop_pidfile "$L/server.pid"
+rm -f "$L/db.sock"
 pids=""
 for cl in stock ours; do
     bg "late-$cl" "$(client $cl)" --db="unix:$L/db.sock" --retry \
