@@ -900,10 +900,12 @@ test_session_connect(void)
     json_decref(msg);
 
     /* Inactivity probe: sent after 1 s of silence. */
+    ok(!jsonrpc_session_is_idle(s), "not idle before the probe");
     run_at(s, 1600);
     error = recv_wait(server, &msg);
     ok(!error && !strcmp(jsonrpc_msg_method(msg), "echo"),
        "probe sent after 1 s of silence");
+    ok(jsonrpc_session_is_idle(s), "idle while the probe is unanswered");
     jsonrpc_handle_echo(server, msg);
     json_decref(msg);
     msg = NULL;
@@ -918,6 +920,7 @@ test_session_connect(void)
     run_at(s, 2500);
     ok(jsonrpc_session_is_connected(s), "answered probe keeps the "
        "connection");
+    ok(!jsonrpc_session_is_idle(s), "... and ends the idle state");
 
     /* Unanswered probe: disconnect. */
     run_at(s, 3000);

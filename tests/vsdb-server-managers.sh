@@ -87,9 +87,30 @@ ok $? "... which sees a commit through it"
 vsctl del-manager
 wait_until 10 gone $mpid
 ok $? "del-manager closes the connection (the monitor exits)"
+kill $mpid 2>/dev/null   # (if it did not exit: no hang)
 wait $mpid 2>/dev/null
 grep -q "tcp:127.0.0.1:$port: remote removed" "$LOG"
 ok $? "... and the server forgets the manager"
+
+# A passive manager: a client connects through it, and removing the
+# manager closes the listener and, as with ovsdb-server, that client.
+port=$(free_port)
+vsctl set-manager "ptcp:$port:127.0.0.1"
+wait_until 10 log_has "listening on ptcp:$port"
+ok $? "a passive manager listens"
+ovsdb-client monitor "tcp:127.0.0.1:$port" Open_vSwitch Bridge name \
+    >"$T/pmon.out" 2>"$T/pmon.err" &
+mpid=$!
+bg_pids="$bg_pids $mpid"
+wait_until 10 grep -q '^row' "$T/pmon.out"
+ok $? "a client monitors through it"
+vsctl del-manager
+wait_until 10 gone $mpid
+ok $? "del-manager closes that client's connection (the monitor exits)"
+kill $mpid 2>/dev/null   # (if it did not exit: no hang)
+wait $mpid 2>/dev/null
+ovsdb-client list-dbs "tcp:127.0.0.1:$port" >/dev/null 2>&1
+ok "$([ $? -ne 0 ]; echo $?)" "... and nothing listens on the port"
 
 # Manager options: several managers, max_backoff.
 vsctl -- --id=@a create Manager target=\"tcp:127.0.0.1:1\" \

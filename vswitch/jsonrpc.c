@@ -1096,6 +1096,12 @@ jsonrpc_session_is_connected(const struct jsonrpc_session *s)
     return s->state == SESSION_ACTIVE;
 }
 
+bool
+jsonrpc_session_is_idle(const struct jsonrpc_session *s)
+{
+    return s->state == SESSION_ACTIVE && s->probe_sent;
+}
+
 unsigned int
 jsonrpc_session_get_seqno(const struct jsonrpc_session *s)
 {

@@ -239,6 +239,9 @@ int jsonrpc_session_send(struct jsonrpc_session *, json_t *msg);
 int jsonrpc_session_recv(struct jsonrpc_session *, json_t **msgp);
 
 bool jsonrpc_session_is_connected(const struct jsonrpc_session *);
+/* Connected, with an inactivity probe sent and not yet answered (Open
+ * vSwitch's reconnect calls that state IDLE). */
+bool jsonrpc_session_is_idle(const struct jsonrpc_session *);
 
 /* A number that changes at each connection and disconnection: a caller
  * that sees it change resends what a new connection needs (for example

@@ -1895,12 +1895,15 @@ remote_destroy(struct remote *r)
         if (r->conn) {
             conn_remove(r->conn);
         }
-        /* The clients its listener accepted stay connected. */
+        /* The clients its listener accepted go with it, as with
+         * ovsdb-server (at the next round: the loop may be walking the
+         * connections). */
         for (i = 0; conns && i < conns->len; i++) {
             struct conn *c = g_ptr_array_index(conns, i);
 
             if (c->remote == r) {
                 c->remote = NULL;
+                c->dead = true;
             }
         }
         jsonrpc_session_close(r->js);
@@ -2090,9 +2093,8 @@ remotes_track(void)
     }
 }
 
-/* The state of session 'js' by the names of stock's reconnect.c.  (Its
- * "IDLE", connected with an inactivity probe unanswered, is "ACTIVE"
- * here: the session does not tell.) */
+/* The state of session 'js' by the names of stock's reconnect.c: IDLE is
+ * connected with an inactivity probe unanswered. */
 static const char *
 session_state_name(const struct jsonrpc_session *js)
 {
@@ -2100,7 +2102,7 @@ session_state_name(const struct jsonrpc_session *js)
     short events;
 
     if (jsonrpc_session_is_connected(js)) {
-        return "ACTIVE";
+        return jsonrpc_session_is_idle(js) ? "IDLE" : "ACTIVE";
     }
     /* Only a connection attempt has a descriptor to poll. */
     return (jsonrpc_session_wait_fd(js, &events, &timeout) >= 0
@@ -2536,9 +2538,9 @@ usage(void)
            "                        re-read after every commit\n"
            "  -h, --help            this help\n"
            "  -V, --version         the version\n"
-           "\nNot implemented: in a remote's status, the IDLE state,\n"
-           "locks_lost and last_error; syslog, clustered databases, the\n"
-           "change history of monitor_cond_since.\n",
+           "\nNot implemented: in a remote's status, locks_lost and\n"
+           "last_error; syslog, clustered databases, the change history\n"
+           "of monitor_cond_since.\n",
            program_name(), program_name(), LOCALSTATEDIR, PKGDATADIR);
 }
 
