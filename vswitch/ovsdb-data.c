@@ -166,20 +166,6 @@ is_tagged_pair(const json_t *json, const char *tag)
     return json_is_string(first) && !strcmp(json_string_value(first), tag);
 }
 
-static bool
-is_id(const char *s)
-{
-    if (!g_ascii_isalpha(*s) && *s != '_') {
-        return false;
-    }
-    for (s++; *s; s++) {
-        if (!g_ascii_isalnum(*s) && *s != '_') {
-            return false;
-        }
-    }
-    return true;
-}
-
 static int
 uuid_from_json(struct ovsdb_uuid *uuid, const json_t *json,
                struct ovsdb_symtab *symtab, char **errp)
@@ -201,7 +187,7 @@ uuid_from_json(struct ovsdb_uuid *uuid, const json_t *json,
             *errp = g_strdup("\"named-uuid\" is not allowed here");
             return -EINVAL;
         }
-        if (!json_is_string(arg) || !is_id(json_string_value(arg))) {
+        if (!json_is_string(arg) || !ovsdb_is_id(json_string_value(arg))) {
             return type_error("an <id> in [\"named-uuid\", ...]", arg, errp);
         }
         symbol = ovsdb_symtab_insert(symtab, json_string_value(arg));

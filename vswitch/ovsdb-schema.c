@@ -12,20 +12,6 @@
 #include <errno.h>
 #include <string.h>
 
-static bool
-is_id(const char *s)
-{
-    if (!g_ascii_isalpha(*s) && *s != '_') {
-        return false;
-    }
-    for (s++; *s; s++) {
-        if (!g_ascii_isalnum(*s) && *s != '_') {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* <version>: [0-9]+\.[0-9]+\.[0-9]+ */
 static bool
 is_version(const char *s)
@@ -256,7 +242,7 @@ table_schema_from_json(const char *name, const json_t *json,
         struct ovsdb_column *column;
         char *cwhere;
 
-        if (!is_id(column_name) || column_name[0] == '_') {
+        if (!ovsdb_is_id(column_name) || column_name[0] == '_') {
             *errp = g_strdup_printf("%s\"%s\" is not a valid column name "
                                     "(names are [a-zA-Z][a-zA-Z0-9_]*)",
                                     where, column_name);
@@ -349,7 +335,7 @@ ovsdb_schema_from_json(const json_t *json, struct ovsdb_schema **schemap,
     version = json_object_get(json, "version");
     cksum = json_object_get(json, "cksum");
     tables = json_object_get(json, "tables");
-    if (!name || !json_is_string(name) || !is_id(json_string_value(name))) {
+    if (!name || !json_is_string(name) || !ovsdb_is_id(json_string_value(name))) {
         *errp = g_strdup("schema: \"name\" must be an identifier");
         return -EINVAL;
     }
@@ -379,7 +365,7 @@ ovsdb_schema_from_json(const json_t *json, struct ovsdb_schema **schemap,
     json_object_foreach ((json_t *) tables, table_name, value) {
         struct ovsdb_table_schema *ts;
 
-        if (!is_id(table_name) || table_name[0] == '_') {
+        if (!ovsdb_is_id(table_name) || table_name[0] == '_') {
             *errp = g_strdup_printf("schema: \"%s\" is not a valid table "
                                     "name (names are [a-zA-Z][a-zA-Z0-9_]*)",
                                     table_name);

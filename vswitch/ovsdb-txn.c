@@ -34,20 +34,6 @@ struct exec {
     GString *comments;
 };
 
-static bool
-is_id(const char *s)
-{
-    if (!g_ascii_isalpha(*s) && *s != '_') {
-        return false;
-    }
-    for (s++; *s; s++) {
-        if (!g_ascii_isalnum(*s) && *s != '_') {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* ------------------------------------------------------------------------
  * Parsing an operation's members. */
 
@@ -107,7 +93,7 @@ parser_member(struct op_parser *p, const char *name, int kinds)
     }
     ok = ((kinds & P_STRING && json_is_string(j))
           || (kinds & P_ID && json_is_string(j)
-              && is_id(json_string_value(j)))
+              && ovsdb_is_id(json_string_value(j)))
           || (kinds & P_ARRAY && json_is_array(j))
           || (kinds & P_OBJECT && json_is_object(j))
           || (kinds & P_INTEGER && json_is_integer(j))

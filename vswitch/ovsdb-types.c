@@ -311,8 +311,8 @@ ovsdb_base_type_is_weak_ref(const struct ovsdb_base_type *base)
             && base->u.uuid.ref_type == OVSDB_REF_WEAK);
 }
 
-static bool
-is_id(const char *s)
+bool
+ovsdb_is_id(const char *s)
 {
     if (!g_ascii_isalpha(*s) && *s != '_') {
         return false;
@@ -560,7 +560,7 @@ ovsdb_base_type_from_json(struct ovsdb_base_type *base, const json_t *json,
             *errp = g_strdup("\"refType\" requires \"refTable\"");
             error = -EINVAL;
         } else if (ref_table && (!json_is_string(ref_table)
-                                 || !is_id(json_string_value(ref_table)))) {
+                                 || !ovsdb_is_id(json_string_value(ref_table)))) {
             *errp = g_strdup("\"refTable\" must be a table name");
             error = -EINVAL;
         } else if (ref_type

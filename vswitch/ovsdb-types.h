@@ -182,6 +182,10 @@ bool ovsdb_type_is_optional_scalar(const struct ovsdb_type *type);
 /* Not a map and not a scalar. */
 bool ovsdb_type_is_set(const struct ovsdb_type *type);
 bool ovsdb_type_is_map(const struct ovsdb_type *type);
+
+/* Whether 's' is an <id> of RFC 7047: a letter or "_", then letters,
+ * digits and "_". */
+bool ovsdb_is_id(const char *s);
 bool ovsdb_type_has_strong_refs(const struct ovsdb_type *type);
 bool ovsdb_type_has_weak_refs(const struct ovsdb_type *type);
 

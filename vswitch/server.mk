@@ -24,6 +24,11 @@ EXTRA_DIST += tests/vsdb-monitor-ovs.sh tests/monitor-csv.sh
 TESTS += tests/vsdb-cond-change.sh
 EXTRA_DIST += tests/vsdb-cond-change.sh
 
+# lock, steal and unlock (and a manager's locks_lost), beside a stock
+# ovsdb-server.
+TESTS += tests/vsdb-locks.sh
+EXTRA_DIST += tests/vsdb-locks.sh
+
 # Active manager connections from the database (Open_vSwitch.manager_options)
 # and SSL settings from the SSL table, with a stock passive ovsdb-client.
 TESTS += tests/vsdb-server-managers.sh

@@ -116,7 +116,7 @@ struct conn {
                                  * none or once detached. */
     char *name;
     GPtrArray *monitors;        /* Of struct monitor *. */
-    GPtrArray *locks;           /* Names of locks held or waited for. */
+    GPtrArray *locks;           /* Of struct lock_entry *. */
     bool dead;
 };
 
@@ -835,6 +835,18 @@ db_replay(struct db *db, struct diag *diag)
 /* ------------------------------------------------------------------------
  * Locks. */
 
+/* A lock that a client asked for ("lock" or "steal"), until it unlocks,
+ * as ovsdb-server's lock waiters: in the lock's queue it holds the lock
+ * (first) or waits; a stolen lock got by "steal" is out of the queue,
+ * lost. */
+struct lock_entry {
+    char *name;
+    bool steal;                 /* Asked for by "steal", not "lock". */
+};
+
+static json_t *ovs_error_json(const char *tag, const json_t *syntax,
+                              const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
 static bool
 lock_held(const char *name, void *aux)
 {
@@ -870,39 +882,65 @@ lock_release(struct conn *c, const char *name)
     }
 }
 
-static bool
-conn_has_lock_entry(const struct conn *c, const char *name)
+/* The entry of 'c' for lock 'name', or NULL; its index in '*indexp'. */
+static struct lock_entry *
+conn_find_lock(const struct conn *c, const char *name, guint *indexp)
 {
     guint i;
 
     for (i = 0; i < c->locks->len; i++) {
-        if (!strcmp(g_ptr_array_index(c->locks, i), name)) {
-            return true;
+        struct lock_entry *e = g_ptr_array_index(c->locks, i);
+
+        if (!strcmp(e->name, name)) {
+            if (indexp) {
+                *indexp = i;
+            }
+            return e;
         }
     }
-    return false;
+    return NULL;
 }
 
-static json_t *
-do_lock(struct conn *c, const char *method, const char *name, json_t **err)
+static void
+lock_entry_free(struct lock_entry *e)
 {
+    g_free(e->name);
+    g_free(e);
+}
+
+/* "lock", "steal" and "unlock" ('params': [<id>]), as ovsdb-server
+ * answers them.  "steal" puts its client first in the lock's queue and
+ * tells the owner it lost the lock ("stolen"): an owner that had asked
+ * with "lock" waits on, next in line; one that had stolen it itself
+ * leaves the queue, its lock lost until it unlocks. */
+static json_t *
+do_lock(struct conn *c, const char *method, const json_t *params,
+        json_t **err)
+{
+    const char *name = json_string_value(json_array_get(params, 0));
+    struct lock_entry *e;
     GQueue *q;
+    guint i;
 
-    if (!strcmp(method, "unlock")) {
-        guint i;
-
-        for (i = 0; i < c->locks->len; i++) {
-            if (!strcmp(g_ptr_array_index(c->locks, i), name)) {
-                lock_release(c, name);
-                g_ptr_array_remove_index(c->locks, i);
-                return json_object();
-            }
-        }
-        *err = json_string("not locked");
+    if (json_array_size(params) != 1 || !name || !ovsdb_is_id(name)) {
+        *err = ovs_error_json("syntax error", params,
+                              "%s request params must be <id>", method);
         return NULL;
     }
-    if (conn_has_lock_entry(c, name)) {
-        *err = json_string("duplicate lock");
+    e = conn_find_lock(c, name, &i);
+    if (!strcmp(method, "unlock")) {
+        if (!e) {
+            *err = ovs_error_json("syntax error", params, "unlock: \"unlock\""
+                                  " without \"lock\" or \"steal\"");
+            return NULL;
+        }
+        lock_release(c, name);
+        g_ptr_array_remove_index(c->locks, i);
+        return json_object();
+    }
+    if (e) {
+        *err = ovs_error_json("syntax error", params, "must issue \"unlock\" "
+                              "before new \"%s\"", method);
         return NULL;
     }
     q = g_hash_table_lookup(locks, name);
@@ -910,26 +948,25 @@ do_lock(struct conn *c, const char *method, const char *name, json_t **err)
         q = g_queue_new();
         g_hash_table_insert(locks, g_strdup(name), q);
     }
-    g_ptr_array_add(c->locks, g_strdup(name));
-    if (!strcmp(method, "steal")) {
+    e = g_new0(struct lock_entry, 1);
+    e->name = g_strdup(name);
+    e->steal = !strcmp(method, "steal");
+    g_ptr_array_add(c->locks, e);
+    if (e->steal) {
         struct conn *victim = g_queue_peek_head(q);
 
         if (victim) {
-            guint i;
+            const struct lock_entry *ve = conn_find_lock(victim, name, NULL);
 
-            g_queue_pop_head(q);
-            for (i = 0; i < victim->locks->len; i++) {
-                if (!strcmp(g_ptr_array_index(victim->locks, i), name)) {
-                    g_ptr_array_remove_index(victim->locks, i);
-                    break;
-                }
+            if (ve && ve->steal) {
+                g_queue_remove(q, victim);
             }
             lock_notify(victim, "stolen", name);
         }
         g_queue_push_head(q, c);
-        return json_pack("{sb}", "locked", 1);
+    } else {
+        g_queue_push_tail(q, c);
     }
-    g_queue_push_tail(q, c);
     return json_pack("{sb}", "locked", g_queue_peek_head(q) == c);
 }
 
@@ -1620,11 +1657,7 @@ handle_request(struct conn *c, const char *method, json_t *params,
         }
     } else if (!strcmp(method, "lock") || !strcmp(method, "steal")
                || !strcmp(method, "unlock")) {
-        if (!arg0) {
-            err = error_json("syntax error", "lock name expected");
-        } else {
-            result = do_lock(c, method, arg0, &err);
-        }
+        result = do_lock(c, method, params, &err);
     } else if (!strcmp(method, "set_db_change_aware")) {
         result = json_object();
     } else if (!strcmp(method, "get_server_id")) {
@@ -1680,7 +1713,8 @@ conn_create(struct stream *stream, struct jsonrpc_session *js)
     }
     c->monitors = g_ptr_array_new_with_free_func(
         (GDestroyNotify) monitor_destroy);
-    c->locks = g_ptr_array_new_with_free_func(g_free);
+    c->locks = g_ptr_array_new_with_free_func(
+        (GDestroyNotify) lock_entry_free);
     LOG_DBG("%s: connected", c->name);
     return c;
 }
@@ -1707,7 +1741,9 @@ conn_destroy(struct conn *c)
         }
     }
     for (i = 0; i < c->locks->len; i++) {
-        lock_release(c, g_ptr_array_index(c->locks, i));
+        const struct lock_entry *e = g_ptr_array_index(c->locks, i);
+
+        lock_release(c, e->name);
     }
     g_ptr_array_free(c->locks, TRUE);
     g_ptr_array_free(c->monitors, TRUE);
@@ -2117,20 +2153,26 @@ add_pair(json_t *pairs, const char *key, char *value)
     g_free(value);
 }
 
-/* Appends under 'key' the space-separated names of the locks that 'c'
- * holds (if 'held') or waits for, if there are any. */
+enum lock_state { LOCK_HELD, LOCK_WAITING, LOCK_LOST };
+
+/* Appends under 'key' the space-separated names of the locks of 'c' in
+ * 'state', if there are any: held, waited for (asked for by "lock"), or
+ * lost (stolen after a "steal"), by ovsdb-server's rules. */
 static void
-add_locks(json_t *pairs, const char *key, struct conn *c, bool held)
+add_locks(json_t *pairs, const char *key, struct conn *c,
+          enum lock_state state)
 {
     GString *names = g_string_new(NULL);
     guint i;
 
     for (i = 0; i < c->locks->len; i++) {
-        const char *name = g_ptr_array_index(c->locks, i);
+        const struct lock_entry *e = g_ptr_array_index(c->locks, i);
+        enum lock_state st = (lock_held(e->name, c) ? LOCK_HELD
+                              : !e->steal ? LOCK_WAITING : LOCK_LOST);
 
-        if (lock_held(name, c) == held) {
+        if (st == state) {
             g_string_append_printf(names, "%s%s", names->len ? " " : "",
-                                   name);
+                                   e->name);
         }
     }
     if (names->len) {
@@ -2186,8 +2228,9 @@ remote_status(const char *target)
                                      / 1000));
         }
         if (r->conn) {
-            add_locks(pairs, "locks_held", r->conn, true);
-            add_locks(pairs, "locks_waiting", r->conn, false);
+            add_locks(pairs, "locks_held", r->conn, LOCK_HELD);
+            add_locks(pairs, "locks_waiting", r->conn, LOCK_WAITING);
+            add_locks(pairs, "locks_lost", r->conn, LOCK_LOST);
         }
     } else if (r || !pstream_verify_name(target)) {
         guint n = r ? remote_count_conns(r) : 0;
@@ -2538,9 +2581,9 @@ usage(void)
            "                        re-read after every commit\n"
            "  -h, --help            this help\n"
            "  -V, --version         the version\n"
-           "\nNot implemented: in a remote's status, locks_lost and\n"
-           "last_error; syslog, clustered databases, the change history\n"
-           "of monitor_cond_since.\n",
+           "\nNot implemented: in a remote's status, last_error; syslog,\n"
+           "clustered databases, the change history of\n"
+           "monitor_cond_since.\n",
            program_name(), program_name(), LOCALSTATEDIR, PKGDATADIR);
 }
 
