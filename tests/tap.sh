@@ -9,6 +9,7 @@
 #   at_exit FUNCTION               (run at exit, pass or fail)
 #   alive PID, stop_pidfile FILE   (processes the test started)
 #   wait_until SECONDS CMD...      (polls CMD until it succeeds)
+#   free_port                      (a free TCP port on 127.0.0.1)
 set -u
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -39,6 +40,13 @@ wait_until() {
         [ $wait_n_ -ge $wait_limit_ ] && return 1
         sleep 0.1
     done
+}
+# free_port: a TCP port free on 127.0.0.1 now (python3).
+free_port() {
+    python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
 }
 # alive PID: whether process PID still runs.  A zombie (waiting for its
 # parent, or for init to reap it) has released its files, sockets and

@@ -194,12 +194,6 @@ sed 's/^/# /' "$T/locks.ours.err" | head -5
 
 # locks_lost in a manager's status: a passive peer (the manager's end)
 # steals a lock, and a local client steals it from it.
-free_port() {
-    python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 for side in ours stock; do
     port=$(free_port)
     echo "$port" >"$T/$side.port"

@@ -87,12 +87,6 @@ both() {
     shift
     "$cmd" "$OURS" "$@" && "$cmd" "$STOCK" "$@"
 }
-free_port() {
-    python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 # A passive stock ovsdb-client on a free port running "$@" (e.g. lock
 # NAME), listening before this returns; sets $peer_port and $peer_pid.
 peer() {

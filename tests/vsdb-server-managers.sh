@@ -32,13 +32,6 @@ at_exit cleanup
 
 vsctl() { ovs-vsctl --db="$DB" --no-wait "$@"; }
 
-# A TCP port free on 127.0.0.1 now.
-free_port() {
-    python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 
 log_has() { grep -q "$1" "$LOG"; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
