@@ -106,7 +106,14 @@ bg() {
 }
 rc_of() { cat "$T/$1.rc"; }
 ms_of() { cat "$T/$1.ms"; }
-running() { kill -0 "$1" 2>/dev/null; }
+# count_alive PID...: how many of the PIDs still run.
+count_alive() {
+    n=0
+    for pid in "$@"; do
+        alive "$pid" && n=$((n + 1))
+    done
+    echo $n
+}
 
 # ---------------------------------------------------------------------------
 # --help: our lines for the two options are stock's.
@@ -248,11 +255,9 @@ for server in stock ours; do
         pids="$pids $!"
     done
     sleep 1
-    n=0
-    for pid in $pids; do
-        running "$pid" && n=$((n + 1))
-    done
-    is $n 2 "$server server: both dry runs still wait after 1 s"
+    # shellcheck disable=SC2086
+    is "$(count_alive $pids)" 2 \
+        "$server server: both dry runs still wait after 1 s"
     "$VSCTL" --db="unix:$T/wait-$server/db.sock" --no-wait \
         set Open_vSwitch . next_cfg=6 cur_cfg=6
     wait
@@ -295,11 +300,8 @@ for cl in stock ours; do
     pids="$pids $!"
 done
 sleep 1
-n=0
-for pid in $pids; do
-    running "$pid" && n=$((n + 1))
-done
-is $n 2 "--retry: both still try after 1 s"
+# shellcheck disable=SC2086
+is "$(count_alive $pids)" 2 "--retry: both still try after 1 s"
 server_start ours "$L"
 ok $? "vsdb-server starts on the socket"
 wait

@@ -76,6 +76,12 @@ mgr_like() { mgr "$1" "$2" "$3" 2>/dev/null | grep -Eq -- "$4"; }
 norm_status() {
     sed -E 's/(bound_port|sec_since_[a-z]+)="[0-9]+"/\1=N/g'
 }
+# same_status TARGET_OURS TARGET_STOCK DESCRIPTION: the Manager rows'
+# status on both servers, compared (normalised).
+same_status() {
+    is "$(mgr "$OURS" "$1" status | norm_status)" \
+        "$(mgr "$STOCK" "$2" status | norm_status)" "$3"
+}
 # ovs-vsctl output with uuids and loopback ports normalised.
 norm() {
     sed -E -e 's/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/UUID/g' \
@@ -117,9 +123,7 @@ both vsctl set-manager ptcp:0:127.0.0.1
 P=ptcp:0:127.0.0.1
 wait_until 10 both mgr_like $P status 'bound_port="[0-9]+"'
 ok $? "ptcp:0: status:bound_port written within the status interval"
-is "$(mgr "$OURS" $P status | norm_status)" \
-    "$(mgr "$STOCK" $P status | norm_status)" \
-    "... the same status as stock, no client"
+same_status "$P" "$P" "... the same status as stock, no client"
 is "$(mgr "$OURS" $P status | sed 's/bound_port="[0-9]*", //')" \
     '{sec_since_connect="0", sec_since_disconnect="0"}' \
     "... with stock's zero seconds for a listener"
@@ -162,20 +166,17 @@ like "$(vsctl "$OURS" show)" 'is_connected: true' \
 is "$(vsctl "$OURS" --columns=target,is_connected list Manager)" \
     "$(vsctl "$STOCK" --columns=target,is_connected list Manager)" \
     "... list Manager target,is_connected as with stock"
-is "$(mgr "$OURS" $P status | norm_status)" \
-    "$(mgr "$STOCK" $P status | norm_status)" "... status as with stock"
+same_status "$P" "$P" "... status as with stock"
 client "$port_ours"
 client "$port_stock"
 wait_until 10 both mgr_like $P status 'n_connections="2"'
 ok $? "two clients: status:n_connections 2"
-is "$(mgr "$OURS" $P status | norm_status)" \
-    "$(mgr "$STOCK" $P status | norm_status)" "... status as with stock"
+same_status "$P" "$P" "... status as with stock"
 # shellcheck disable=SC2086
 kill $clients
 wait_until 10 both mgr_is $P is_connected false
 ok $? "the clients gone: is_connected false"
-is "$(mgr "$OURS" $P status | norm_status)" \
-    "$(mgr "$STOCK" $P status | norm_status)" "... status as with stock"
+same_status "$P" "$P" "... status as with stock"
 
 # ------------------------------------------------------------------------
 # Active managers towards passive ovsdb-clients that take a lock.
@@ -196,9 +197,7 @@ is "$(vsctl "$OURS" show | norm)" "$(vsctl "$STOCK" show | norm)" \
 is "$(vsctl "$OURS" --columns=target,is_connected list Manager | norm)" \
     "$(vsctl "$STOCK" --columns=target,is_connected list Manager | norm)" \
     "... list Manager target,is_connected as with stock"
-is "$(mgr "$OURS" "$a_ours" status | norm_status)" \
-    "$(mgr "$STOCK" "$a_stock" status | norm_status)" \
-    "... status as with stock"
+same_status "$a_ours" "$a_stock" "... status as with stock"
 is "$(mgr "$OURS" "$a_ours" status:state)" ACTIVE "... state ACTIVE"
 
 # A second manager, whose peer waits for the lock.
@@ -216,9 +215,7 @@ ok $? "a second manager, to a peer that waits for lock lk1, on both"
 wait_until 10 mgr_like "$OURS" "$b_ours" status locks_waiting &&
     wait_until 10 mgr_like "$STOCK" "$b_stock" status locks_waiting
 ok $? "a second manager: status:locks_waiting on both"
-is "$(mgr "$OURS" "$b_ours" status | norm_status)" \
-    "$(mgr "$STOCK" "$b_stock" status | norm_status)" \
-    "... status as with stock"
+same_status "$b_ours" "$b_stock" "... status as with stock"
 
 # The first peer goes: the second one gets the lock.
 kill "$apid_ours" "$apid_stock"
@@ -228,16 +225,13 @@ ok $? "the first peer gone: is_connected false on both"
 wait_until 10 mgr_like "$OURS" "$a_ours" status sec_since_disconnect &&
     wait_until 10 mgr_like "$STOCK" "$a_stock" status sec_since_disconnect
 ok $? "... status:sec_since_disconnect written"
-is "$(mgr "$OURS" "$a_ours" status | norm_status)" \
-    "$(mgr "$STOCK" "$a_stock" status | norm_status)" \
+same_status "$a_ours" "$a_stock" \
     "... status as with stock (state, no last_error)"
 is "$(mgr "$OURS" "$a_ours" status:state)" BACKOFF "... state BACKOFF"
 wait_until 10 mgr_like "$OURS" "$b_ours" status locks_held &&
     wait_until 10 mgr_like "$STOCK" "$b_stock" status locks_held
 ok $? "... the second manager's peer now holds the lock"
-is "$(mgr "$OURS" "$b_ours" status | norm_status)" \
-    "$(mgr "$STOCK" "$b_stock" status | norm_status)" \
-    "... status as with stock"
+same_status "$b_ours" "$b_stock" "... status as with stock"
 is "$(vsctl "$OURS" show | norm | sort)" \
     "$(vsctl "$STOCK" show | norm | sort)" "... ovs-vsctl show as with stock"
 grep -q BACKOFF "$T/ours.mon"
