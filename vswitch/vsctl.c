@@ -97,6 +97,7 @@ struct vrow {
     char *uuid_name;            /* Inserted rows: the txn's uuid-name. */
     size_t insert_op;           /* Inserted rows: index of the op. */
     bool deleted;
+    bool has_version;           /* Read with its _version (wait_op()). */
 };
 
 struct symbol {
@@ -458,26 +459,34 @@ transact(json_t *params)
     return reply;
 }
 
-/* The columns of Port and Interface that the bridge, port, interface,
- * controller, manager and SSL commands read: a run made only of such
- * commands selects just these from those two tables.  With 1,000 ports,
- * reading every column was most of a run's time (ovs-vsctl likewise asks
- * only for the columns its commands use).  Columns not read keep their
- * defaults in the view and, unchanged, are never written back. */
-static const char *const port_model_columns[] = {
+/* What a run made only of bridge, port, interface, controller, manager
+ * and SSL commands reads of Port and Interface: with 1,000 ports, reading
+ * every column was most of a run's time (ovs-vsctl likewise asks only for
+ * the columns its commands use).  The ports of fake bridges (fake_bridge
+ * true: a handful) are read with every column the model uses; the others
+ * only with what places them in the model, without even their _version,
+ * which only a row the run changes needs (wait_op()): these commands change
+ * only the ports of fake bridges.  Columns not read keep their defaults in
+ * the view and, unchanged, are never written back. */
+static const char *const fake_port_columns[] = {
     "_uuid", "_version", "name", "interfaces", "fake_bridge", "tag",
     "external_ids", NULL,
 };
-static const char *const iface_model_columns[] = {
-    "_uuid", "_version", "name", NULL,
+static const char *const port_columns[] = {
+    "_uuid", "name", "interfaces", "tag", NULL,
+};
+static const char *const iface_columns[] = {
+    "_uuid", "name", NULL,
 };
 
-/* A select of every row of 'ts': all columns, or those of 'columns'. */
+/* A select of the rows of 'ts' ('where' a JSON condition list, stolen):
+ * all columns, or those of 'columns'. */
 static json_t *
-select_op(const struct ovsdb_table_schema *ts, const char *const *columns)
+select_op(const struct ovsdb_table_schema *ts, json_t *where,
+          const char *const *columns)
 {
-    json_t *op = json_pack("{s:s, s:s, s:[]}", "op", "select",
-                           "table", ts->name, "where");
+    json_t *op = json_pack("{s:s, s:s, s:o}", "op", "select",
+                           "table", ts->name, "where", where);
 
     if (columns) {
         json_t *names = json_array();
@@ -490,61 +499,84 @@ select_op(const struct ovsdb_table_schema *ts, const char *const *columns)
     return op;
 }
 
+/* Adds the rows of a select's result 'rows' to the view, as rows of
+ * 'ts'. */
+static void
+view_add_rows(const struct ovsdb_table_schema *ts, json_t *rows)
+{
+    size_t i;
+    json_t *jrow;
+
+    json_array_foreach(rows, i, jrow) {
+        struct vrow *row = g_new0(struct vrow, 1);
+
+        row->ts = ts;
+        row->cur = g_new0(struct ovsdb_datum, ts->n_columns);
+        row->old = g_new0(struct ovsdb_datum, ts->n_columns);
+        for (size_t c = 0; c < ts->n_columns; c++) {
+            const struct ovsdb_type *type = &ts->columns[c]->type;
+            json_t *j = json_object_get(jrow, ts->columns[c]->name);
+            char *err = NULL;
+
+            if (!j || ovsdb_datum_from_json(&row->cur[c], type, j,
+                                            NULL, &err)) {
+                g_free(err);
+                ovsdb_datum_init_default(&row->cur[c], type);
+            }
+            ovsdb_datum_clone(&row->old[c], &row->cur[c], type);
+        }
+        if (row->cur[OVSDB_COL_UUID].n) {
+            row->uuid = row->cur[OVSDB_COL_UUID].keys[0].uuid;
+        }
+        row->has_version = json_object_get(jrow, "_version") != NULL;
+        g_ptr_array_add(view->rows[ts->index], row);
+        g_hash_table_insert(view->by_uuid, &row->uuid, row);
+    }
+}
+
 /* Reads the database into a new view.  'all_columns' false reads only the
  * model's columns of Port and Interface (see above). */
 static void
 view_load(struct ovsdb_schema *schema, bool all_columns)
 {
+    const struct ovsdb_table_schema *port_ts;
     json_t *params = json_array();
+    GPtrArray *tables = g_ptr_array_new();   /* Of each select, in order. */
     json_t *reply, *result;
 
     view_free(view);
     view = view_create(schema);
+    port_ts = ovsdb_schema_get_table(schema, "Port");
+    all_columns = all_columns || !port_ts
+                  || !ovsdb_table_schema_get_column(port_ts, "fake_bridge");
     json_array_append_new(params, json_string(db_name));
     for (size_t t = 0; t < schema->n_tables; t++) {
         const struct ovsdb_table_schema *ts = schema->tables[t];
-        const char *const *columns = NULL;
 
-        if (!all_columns && !strcmp(ts->name, "Port")) {
-            columns = port_model_columns;
+        if (!all_columns && ts == port_ts) {
+            json_array_append_new(params, select_op(
+                ts, json_pack("[[s, s, b]]", "fake_bridge", "==", 1),
+                fake_port_columns));
+            json_array_append_new(params, select_op(
+                ts, json_pack("[[s, s, b]]", "fake_bridge", "==", 0),
+                port_columns));
+            g_ptr_array_add(tables, (void *) ts);
         } else if (!all_columns && !strcmp(ts->name, "Interface")) {
-            columns = iface_model_columns;
+            json_array_append_new(params,
+                                  select_op(ts, json_array(), iface_columns));
+        } else {
+            json_array_append_new(params,
+                                  select_op(ts, json_array(), NULL));
         }
-        json_array_append_new(params, select_op(ts, columns));
+        g_ptr_array_add(tables, (void *) ts);
     }
     reply = transact(params);
     result = jsonrpc_msg_result(reply);
-    for (size_t t = 0; t < schema->n_tables; t++) {
-        const struct ovsdb_table_schema *ts = schema->tables[t];
-        json_t *rows = json_object_get(json_array_get(result, t), "rows");
-        size_t i;
-        json_t *jrow;
-
-        json_array_foreach(rows, i, jrow) {
-            struct vrow *row = g_new0(struct vrow, 1);
-
-            row->ts = ts;
-            row->cur = g_new0(struct ovsdb_datum, ts->n_columns);
-            row->old = g_new0(struct ovsdb_datum, ts->n_columns);
-            for (size_t c = 0; c < ts->n_columns; c++) {
-                const struct ovsdb_type *type = &ts->columns[c]->type;
-                json_t *j = json_object_get(jrow, ts->columns[c]->name);
-                char *err = NULL;
-
-                if (!j || ovsdb_datum_from_json(&row->cur[c], type, j,
-                                                NULL, &err)) {
-                    g_free(err);
-                    ovsdb_datum_init_default(&row->cur[c], type);
-                }
-                ovsdb_datum_clone(&row->old[c], &row->cur[c], type);
-            }
-            if (row->cur[OVSDB_COL_UUID].n) {
-                row->uuid = row->cur[OVSDB_COL_UUID].keys[0].uuid;
-            }
-            g_ptr_array_add(view->rows[t], row);
-            g_hash_table_insert(view->by_uuid, &row->uuid, row);
-        }
+    for (size_t i = 0; i < tables->len; i++) {
+        view_add_rows(tables->pdata[i],
+                      json_object_get(json_array_get(result, i), "rows"));
     }
+    g_ptr_array_free(tables, TRUE);
     json_decref(reply);
 }
 
@@ -3027,6 +3059,30 @@ row_modified(const struct vrow *row)
     return false;
 }
 
+/* The "wait" operation that makes the server refuse the transaction
+ * ("timed out": the run starts again) if read row 'r', which the run
+ * changed or deleted, has changed meanwhile: on its _version.  NULL for a
+ * row read without its _version (see view_load()): the commands that read
+ * so never change such a row, only delete it (a port of a deleted
+ * bridge), and the row that referenced it was read with its _version. */
+static json_t *
+wait_op(const struct vrow *r)
+{
+    const struct ovsdb_column *vc = r->ts->columns[OVSDB_COL_VERSION];
+
+    if (!r->has_version) {
+        g_assert(r->deleted);
+        return NULL;
+    }
+    return json_pack("{s:s, s:s, s:o, s:[s], s:s, s:[{s:o}], s:i}",
+                     "op", "wait", "table", r->ts->name,
+                     "where", where_uuid(r), "columns", "_version",
+                     "until", "==", "rows", "_version",
+                     ovsdb_datum_to_json(&r->old[OVSDB_COL_VERSION],
+                                         &vc->type),
+                     "timeout", 0);
+}
+
 /* Builds the transaction.  Returns NULL if there is nothing to do (then,
  * as ovs-vsctl, nothing is sent, --dry-run or not).  With 'dry_run' the
  * transaction ends with an "abort" operation: the server runs every
@@ -3094,16 +3150,11 @@ build_txn(bool bump_cfg, bool dry_run, size_t *n_ops)
             struct vrow *r = rs->pdata[i];
 
             if (r->old && (r->deleted || row_modified(r))) {
-                json_t *version = ovsdb_datum_to_json(
-                    &r->old[OVSDB_COL_VERSION],
-                    &r->ts->columns[OVSDB_COL_VERSION]->type);
+                json_t *wait = wait_op(r);
 
-                json_array_append_new(ops, json_pack(
-                    "{s:s, s:s, s:o, s:[s], s:s, s:[{s:o}], s:i}",
-                    "op", "wait", "table", r->ts->name,
-                    "where", where_uuid(r), "columns", "_version",
-                    "until", "==", "rows", "_version", version,
-                    "timeout", 0));
+                if (wait) {
+                    json_array_append_new(ops, wait);
+                }
             }
         }
     }
