@@ -337,6 +337,14 @@ run 0 -- --fake-iface add-bond xenbr3 bond0 eth4 eth5 \
        bond_downdelay=200 other-config:bond-miimon-interval=100 \
        other-config:bond-detect-mode=carrier mac='"00:16:3e:00:00:04"'
 run 1 -- add-bond xenbr3 bond1 eth4 eth6
+run 0 -- --may-exist add-bond xenbr3 bond0 eth5 eth4
+run 1 -- --may-exist add-bond xenbr3 bond0 eth4 eth6
+run 1 -- --may-exist add-port xenbr3 bond0
+run 1 -- --may-exist add-port xenbr0 eth3
+run 1 -- --may-exist add-port xenbr3 vif1.0
+run 0 -- --may-exist add-port xapi3 vif1.0
+run 1 -- add-port xenbr0 eth5
+run 1 -- add-br eth4
 run 0 -- list-ports xenbr0
 run 0 -- list-ports xenbr3
 run 0 -- list-ports xapi3

@@ -459,15 +459,32 @@ transact(json_t *params)
     return reply;
 }
 
-/* What a run made only of bridge, port, interface, controller, manager
- * and SSL commands reads of Port and Interface: with 1,000 ports, reading
- * every column was most of a run's time (ovs-vsctl likewise asks only for
- * the columns its commands use).  The ports of fake bridges (fake_bridge
- * true: a handful) are read with every column the model uses; the others
- * only with what places them in the model, without even their _version,
- * which only a row the run changes needs (wait_op()): these commands change
- * only the ports of fake bridges.  Columns not read keep their defaults in
- * the view and, unchanged, are never written back. */
+/* How much of Port and Interface a run reads (view_load()).
+ *
+ * READ_ALL: every column of every row, for the database commands.
+ *
+ * READ_MODEL: for a run made only of bridge, port, interface, controller,
+ * manager and SSL commands.  With 1,000 ports, reading every column was
+ * most of a run's time (ovs-vsctl likewise asks only for the columns its
+ * commands use).  The ports of fake bridges (fake_bridge true: a handful)
+ * are read with every column the model uses; the others only with what
+ * places them in the model, without even their _version, which only a
+ * row the run changes needs (wait_op()): these commands change only the
+ * ports of fake bridges.
+ *
+ * READ_NAMED: for a run whose commands look up only the bridges and some
+ * ports and interfaces by name (add-port, add-br, port-to-br, ... see
+ * command_names()): the ports of fake bridges and the ports and
+ * interfaces of those names, not the thousand others; a second read
+ * brings the interfaces of those ports and the port of an interface that
+ * is not its namesake's (a bond's): read_relatives().
+ *
+ * Columns not read keep their defaults in the view and, unchanged, are
+ * never written back; rows not read are not in the view, and references
+ * to them are skipped (refs()). */
+enum read_mode { READ_ALL, READ_MODEL, READ_NAMED };
+#define MAX_NAMED_READS 32
+
 static const char *const fake_port_columns[] = {
     "_uuid", "_version", "name", "interfaces", "fake_bridge", "tag",
     "external_ids", NULL,
@@ -478,6 +495,16 @@ static const char *const port_columns[] = {
 static const char *const iface_columns[] = {
     "_uuid", "name", NULL,
 };
+
+/* ["uuid", "<uuid>"]. */
+static json_t *
+uuid_json(const struct ovsdb_uuid *uuid)
+{
+    char buf[OVSDB_UUID_LEN + 1];
+
+    ovsdb_uuid_to_string(uuid, buf);
+    return json_pack("[s, s]", "uuid", buf);
+}
 
 /* A select of the rows of 'ts' ('where' a JSON condition list, stolen):
  * all columns, or those of 'columns'. */
@@ -499,8 +526,29 @@ select_op(const struct ovsdb_table_schema *ts, json_t *where,
     return op;
 }
 
-/* Adds the rows of a select's result 'rows' to the view, as rows of
- * 'ts'. */
+/* A batch of selects: the "transact" parameters and the table of each. */
+struct selects {
+    json_t *params;
+    GPtrArray *tables;
+};
+
+static void
+selects_init(struct selects *s)
+{
+    s->params = json_pack("[s]", db_name);
+    s->tables = g_ptr_array_new();
+}
+
+static void
+selects_add(struct selects *s, const struct ovsdb_table_schema *ts,
+            json_t *where, const char *const *columns)
+{
+    json_array_append_new(s->params, select_op(ts, where, columns));
+    g_ptr_array_add(s->tables, (void *) ts);
+}
+
+/* Adds the rows of a select's result 'rows' to the view, as rows of 'ts'
+ * (a row already there, read by another select, is skipped). */
 static void
 view_add_rows(const struct ovsdb_table_schema *ts, json_t *rows)
 {
@@ -528,56 +576,130 @@ view_add_rows(const struct ovsdb_table_schema *ts, json_t *rows)
         if (row->cur[OVSDB_COL_UUID].n) {
             row->uuid = row->cur[OVSDB_COL_UUID].keys[0].uuid;
         }
+        if (g_hash_table_contains(view->by_uuid, &row->uuid)) {
+            vrow_free(row);
+            continue;
+        }
         row->has_version = json_object_get(jrow, "_version") != NULL;
         g_ptr_array_add(view->rows[ts->index], row);
         g_hash_table_insert(view->by_uuid, &row->uuid, row);
     }
 }
 
-/* Reads the database into a new view.  'all_columns' false reads only the
- * model's columns of Port and Interface (see above). */
+/* Runs the selects of 's' (and frees them), adding their rows to the
+ * view. */
 static void
-view_load(struct ovsdb_schema *schema, bool all_columns)
+selects_run(struct selects *s)
 {
-    const struct ovsdb_table_schema *port_ts;
-    json_t *params = json_array();
-    GPtrArray *tables = g_ptr_array_new();   /* Of each select, in order. */
-    json_t *reply, *result;
+    json_t *reply = transact(s->params);
+    json_t *result = jsonrpc_msg_result(reply);
+
+    for (size_t i = 0; i < s->tables->len; i++) {
+        view_add_rows(s->tables->pdata[i],
+                      json_object_get(json_array_get(result, i), "rows"));
+    }
+    g_ptr_array_free(s->tables, TRUE);
+    json_decref(reply);
+}
+
+/* READ_NAMED's second read: the interfaces of the ports read (for
+ * "--may-exist add-bond", which compares them), and the ports of the
+ * interfaces read by name that no port read so far holds (a bond's). */
+static void
+read_relatives(const struct ovsdb_table_schema *port_ts,
+               const struct ovsdb_table_schema *iface_ts)
+{
+    GHashTable *held = g_hash_table_new(ovsdb_uuid_ghash, ovsdb_uuid_gequal);
+    GPtrArray *ports = view->rows[port_ts->index];
+    GPtrArray *ifaces = view->rows[iface_ts->index];
+    struct selects s;
+
+    selects_init(&s);
+    for (size_t i = 0; i < ports->len; i++) {
+        const struct ovsdb_datum *d = datum(ports->pdata[i], "interfaces");
+
+        for (unsigned int k = 0; k < d->n; k++) {
+            const struct ovsdb_uuid *u = &d->keys[k].uuid;
+
+            g_hash_table_add(held, (void *) u);
+            if (!g_hash_table_contains(view->by_uuid, u)) {
+                selects_add(&s, iface_ts, json_pack(
+                                "[[s, s, o]]", "_uuid", "==", uuid_json(u)),
+                            iface_columns);
+            }
+        }
+    }
+    for (size_t i = 0; i < ifaces->len; i++) {
+        struct vrow *iface = ifaces->pdata[i];
+
+        if (!g_hash_table_contains(held, &iface->uuid)) {
+            selects_add(&s, port_ts, json_pack(
+                            "[[s, s, [s, [o]]]]", "interfaces", "includes",
+                            "set", uuid_json(&iface->uuid)),
+                        fake_port_columns);
+        }
+    }
+    g_hash_table_destroy(held);
+    if (s.tables->len) {
+        selects_run(&s);
+    } else {
+        json_decref(s.params);
+        g_ptr_array_free(s.tables, TRUE);
+    }
+}
+
+/* Reads the database into a new view, as 'mode' says (see above);
+ * 'names' (strings) are READ_NAMED's port and interface names. */
+static void
+view_load(struct ovsdb_schema *schema, enum read_mode mode,
+          const GPtrArray *names)
+{
+    const struct ovsdb_table_schema *port_ts, *iface_ts;
+    struct selects s;
 
     view_free(view);
     view = view_create(schema);
     port_ts = ovsdb_schema_get_table(schema, "Port");
-    all_columns = all_columns || !port_ts
-                  || !ovsdb_table_schema_get_column(port_ts, "fake_bridge");
-    json_array_append_new(params, json_string(db_name));
+    iface_ts = ovsdb_schema_get_table(schema, "Interface");
+    if (!port_ts || !iface_ts
+        || !ovsdb_table_schema_get_column(port_ts, "fake_bridge")) {
+        mode = READ_ALL;
+    }
+    selects_init(&s);
     for (size_t t = 0; t < schema->n_tables; t++) {
         const struct ovsdb_table_schema *ts = schema->tables[t];
 
-        if (!all_columns && ts == port_ts) {
-            json_array_append_new(params, select_op(
-                ts, json_pack("[[s, s, b]]", "fake_bridge", "==", 1),
-                fake_port_columns));
-            json_array_append_new(params, select_op(
-                ts, json_pack("[[s, s, b]]", "fake_bridge", "==", 0),
-                port_columns));
-            g_ptr_array_add(tables, (void *) ts);
-        } else if (!all_columns && !strcmp(ts->name, "Interface")) {
-            json_array_append_new(params,
-                                  select_op(ts, json_array(), iface_columns));
+        if (mode != READ_ALL && ts == port_ts) {
+            selects_add(&s, ts, json_pack("[[s, s, b]]",
+                                          "fake_bridge", "==", 1),
+                        fake_port_columns);
+            if (mode == READ_MODEL) {
+                selects_add(&s, ts, json_pack("[[s, s, b]]",
+                                              "fake_bridge", "==", 0),
+                            port_columns);
+            }
+            for (size_t i = 0; mode == READ_NAMED && i < names->len; i++) {
+                selects_add(&s, ts, json_pack("[[s, s, s]]", "name", "==",
+                                              names->pdata[i]),
+                            fake_port_columns);
+            }
+        } else if (mode != READ_ALL && ts == iface_ts) {
+            if (mode == READ_MODEL) {
+                selects_add(&s, ts, json_array(), iface_columns);
+            }
+            for (size_t i = 0; mode == READ_NAMED && i < names->len; i++) {
+                selects_add(&s, ts, json_pack("[[s, s, s]]", "name", "==",
+                                              names->pdata[i]),
+                            iface_columns);
+            }
         } else {
-            json_array_append_new(params,
-                                  select_op(ts, json_array(), NULL));
+            selects_add(&s, ts, json_array(), NULL);
         }
-        g_ptr_array_add(tables, (void *) ts);
     }
-    reply = transact(params);
-    result = jsonrpc_msg_result(reply);
-    for (size_t i = 0; i < tables->len; i++) {
-        view_add_rows(tables->pdata[i],
-                      json_object_get(json_array_get(result, i), "rows"));
+    selects_run(&s);
+    if (mode == READ_NAMED) {
+        read_relatives(port_ts, iface_ts);
     }
-    g_ptr_array_free(tables, TRUE);
-    json_decref(reply);
 }
 
 /* ---------------------------------------------------------------------
@@ -1249,6 +1371,79 @@ cmd_list_ifaces(struct cmd *c)
     return 0;
 }
 
+/* The command as ovs-vsctl quotes it in its errors: options, then
+ * arguments. */
+static char *
+command_string(const struct cmd *c)
+{
+    GString *s = g_string_new(NULL);
+    GList *names = g_list_sort(g_hash_table_get_keys(c->options),
+                               (GCompareFunc) strcmp);
+
+    for (GList *n = names; n; n = n->next) {
+        const char *value = g_hash_table_lookup(c->options, n->data);
+
+        g_string_append_printf(s, "%s%s%s ", (char *) n->data,
+                               *value ? "=" : "", value);
+    }
+    g_list_free(names);
+    for (int i = 0; i < c->argc; i++) {
+        g_string_append_printf(s, "%s%s", i ? " " : "", c->argv[i]);
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* "--may-exist add-port/add-bond": succeeds, doing nothing, if port
+ * 'existing' is on bridge 'br_name' with exactly the interfaces
+ * 'iface_names'; fails as ovs-vsctl does otherwise. */
+static int
+check_existing_port(struct cmd *c, const struct vport *existing,
+                    const char *br_name, char **iface_names, int n_ifaces)
+{
+    GPtrArray *want = g_ptr_array_new(), *have = g_ptr_array_new();
+    GPtrArray *is = refs(existing->row, "interfaces");
+    bool same = true;
+    int error = 0;
+
+    for (int i = 0; i < n_ifaces; i++) {
+        g_ptr_array_add(want, iface_names[i]);
+    }
+    for (size_t i = 0; i < is->len; i++) {
+        const char *name = get_str(is->pdata[i], "name");
+
+        g_ptr_array_add(have, (char *) (name ? name : ""));
+    }
+    g_ptr_array_sort(want, cmp_str);
+    g_ptr_array_sort(have, cmp_str);
+    same = want->len == have->len;
+    for (size_t i = 0; same && i < want->len; i++) {
+        same = !strcmp(want->pdata[i], have->pdata[i]);
+    }
+    if (strcmp(existing->br->name, br_name)) {
+        char *cmd = command_string(c);
+
+        error = fail("\"%s\" but %s is actually attached to bridge %s", cmd,
+                     get_str(existing->row, "name"), existing->br->name);
+        g_free(cmd);
+    } else if (!same) {
+        char *cmd = command_string(c);
+        GString *names = g_string_new(NULL);
+
+        for (size_t i = 0; i < have->len; i++) {
+            g_string_append_printf(names, "%s%s", i ? ", " : "",
+                                   (char *) have->pdata[i]);
+        }
+        error = fail("\"%s\" but %s actually has interface(s) %s", cmd,
+                     get_str(existing->row, "name"), names->str);
+        g_string_free(names, TRUE);
+        g_free(cmd);
+    }
+    g_ptr_array_free(want, TRUE);
+    g_ptr_array_free(have, TRUE);
+    g_ptr_array_free(is, TRUE);
+    return error;
+}
+
 static int
 add_port(struct cmd *c, const char *br_name, const char *port_name,
          char **iface_names, int n_ifaces, bool fake_iface)
@@ -1259,19 +1454,8 @@ add_port(struct cmd *c, const char *br_name, const char *port_name,
     int error;
 
     if (may_exist && existing) {
-        struct vbr *want = NULL;
-
-        error = find_bridge(br_name, true, &want);
-        if (error) {
-            return error;
-        }
-        if (existing->br != want && existing->br->parent != want
-            && real_bridge(existing->br) != want) {
-            return fail("\"--may-exist add-port %s %s\" but %s is actually "
-                        "attached to bridge %s", br_name, port_name,
-                        port_name, existing->br->name);
-        }
-        return 0;
+        return check_existing_port(c, existing, br_name, iface_names,
+                                   n_ifaces);
     }
     {
         char *msg = g_strdup_printf("cannot create a port named %s",
@@ -2908,6 +3092,44 @@ static const struct cmd_syntax commands[] = {
 };
 #undef N
 
+/* Whether a run of command 'c' can read only some ports and interfaces
+ * (READ_NAMED): if so, appends the names it looks up to 'names'.  Not the
+ * commands that list, delete or go beyond the model's columns, which need
+ * every row. */
+static bool
+command_names(const struct cmd_syntax *syntax, const struct cmd *c,
+              GPtrArray *names)
+{
+    static const char *const bridges_only[] = {
+        "list-br", "br-exists", "br-to-vlan", "br-to-parent",
+        "br-set-external-id", "br-get-external-id", "get-controller",
+        "del-controller", "set-controller", "get-fail-mode",
+        "del-fail-mode", "set-fail-mode",
+    };
+    const char *name = syntax->name;
+
+    if (syntax->all_columns) {
+        return false;
+    } else if (!syntax->uses_cache) {
+        return true;            /* init, managers, SSL: no ports at all. */
+    } else if (!strcmp(name, "add-br") || !strcmp(name, "port-to-br")
+               || !strcmp(name, "iface-to-br")) {
+        g_ptr_array_add(names, c->argv[1]);
+        return true;
+    } else if (!strcmp(name, "add-port") || !strcmp(name, "add-bond")) {
+        for (int i = 2; i < c->argc; i++) {
+            g_ptr_array_add(names, c->argv[i]);
+        }
+        return true;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(bridges_only); i++) {
+        if (!strcmp(name, bridges_only[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static const struct cmd_syntax *
 find_syntax(const char *name)
 {
@@ -2997,15 +3219,6 @@ name_uuids(json_t *j)
             name_uuids(e);
         }
     }
-}
-
-static json_t *
-uuid_json(const struct ovsdb_uuid *uuid)
-{
-    char buf[OVSDB_UUID_LEN + 1];
-
-    ovsdb_uuid_to_string(uuid, buf);
-    return json_pack("[s, s]", "uuid", buf);
 }
 
 static json_t *
@@ -3557,14 +3770,25 @@ main(int argc, char **argv)
 {
     GPtrArray *cmds;
     const char *rundir;
-    bool all_columns = false;
+    enum read_mode mode = READ_NAMED;
+    GPtrArray *names = g_ptr_array_new();
 
     set_program_name(argv[0]);
     cmds = parse_commands(argc, argv);
     for (size_t i = 0; i < cmds->len; i++) {
         const struct command *c = cmds->pdata[i];
 
-        all_columns = all_columns || c->syntax->all_columns;
+        if (c->syntax->all_columns) {
+            mode = READ_ALL;
+        } else if (!command_names(c->syntax, &c->cmd, names)
+                   && mode == READ_NAMED) {
+            mode = READ_MODEL;
+        }
+    }
+    /* Two selects a name: past a few dozen, reading them all is cheaper
+     * (add-br and 1,000 add-port in one run). */
+    if (mode == READ_NAMED && names->len > MAX_NAMED_READS) {
+        mode = READ_MODEL;
     }
     if (!db) {
         rundir = getenv("XSV_RUNDIR");
@@ -3585,7 +3809,7 @@ main(int argc, char **argv)
         size_t n_ops = 0;
         GPtrArray *ovs;
 
-        view_load(schema, all_columns);
+        view_load(schema, mode, names);
         cache_valid = false;
         ovs = live_rows("Open_vSwitch");
         ovs_row = ovs->len ? ovs->pdata[0] : row_insert_named("Open_vSwitch");
