@@ -3234,6 +3234,34 @@ row_changed(const struct vrow *row, size_t c)
                                &row->ts->columns[c]->type);
 }
 
+/* The JSON of 'd', a value of type 't', for the transaction: inserted
+ * rows named by their uuid-name. */
+static json_t *
+datum_json(const struct ovsdb_datum *d, const struct ovsdb_type *t)
+{
+    json_t *j = ovsdb_datum_to_json(d, t);
+
+    if (t->n_max != 1 || !d->n) {
+        /* Always a ["set", ...] for sets, so the server never takes a
+         * one-element set for a scalar of another shape. */
+        if (!json_is_array(j) && !ovsdb_type_is_map(t)) {
+            j = json_pack("[s, [o]]", "set", j);
+        }
+    }
+    name_uuids(j);
+    return j;
+}
+
+/* Whether column 'c' of a read row goes into its "mutate" operation
+ * rather than its "update" (see build_txn()). */
+static bool
+column_mutates(const struct vrow *row, size_t c)
+{
+    return row->ts->columns[c]->type.n_max > 1;
+}
+
+/* The columns of 'row' for an "insert" (those not at their default) or,
+ * with 'only_changed', for an "update" (the changed scalar columns). */
 static json_t *
 row_json(const struct vrow *row, bool only_changed)
 {
@@ -3241,24 +3269,51 @@ row_json(const struct vrow *row, bool only_changed)
 
     for (size_t c = OVSDB_N_STD_COLUMNS; c < row->ts->n_columns; c++) {
         const struct ovsdb_type *t = &row->ts->columns[c]->type;
-        json_t *j;
 
-        if (only_changed ? !row_changed(row, c)
+        if (only_changed ? !row_changed(row, c) || column_mutates(row, c)
             : ovsdb_datum_is_default(&row->cur[c], t)) {
             continue;
         }
-        j = ovsdb_datum_to_json(&row->cur[c], t);
-        if (t->n_max != 1 || !row->cur[c].n) {
-            /* Always a ["set", ...] for sets, so the server never takes
-             * a one-element set for a scalar of another shape. */
-            if (!json_is_array(j) && !ovsdb_type_is_map(t)) {
-                j = json_pack("[s, [o]]", "set", j);
-            }
-        }
-        name_uuids(j);
-        json_object_set_new(obj, row->ts->columns[c]->name, j);
+        json_object_set_new(obj, row->ts->columns[c]->name,
+                            datum_json(&row->cur[c], t));
     }
     return obj;
+}
+
+/* The mutations that turn the changed set and map columns of 'row' from
+ * their old values into their current ones: "delete" what left, then
+ * "insert" what came (a map's changed value is both).  With 1,000 ports,
+ * an add-port so sends one new port rather than all 1,001. */
+static json_t *
+row_mutations(const struct vrow *row)
+{
+    json_t *mutations = json_array();
+
+    for (size_t c = OVSDB_N_STD_COLUMNS; c < row->ts->n_columns; c++) {
+        const struct ovsdb_column *col = row->ts->columns[c];
+        struct ovsdb_datum gone, came;
+
+        if (!row_changed(row, c) || !column_mutates(row, c)) {
+            continue;
+        }
+        ovsdb_datum_clone(&gone, &row->old[c], &col->type);
+        ovsdb_datum_subtract(&gone, &col->type, &row->cur[c], &col->type);
+        ovsdb_datum_clone(&came, &row->cur[c], &col->type);
+        ovsdb_datum_subtract(&came, &col->type, &row->old[c], &col->type);
+        if (gone.n) {
+            json_array_append_new(mutations, json_pack(
+                "[s, s, o]", col->name, "delete",
+                datum_json(&gone, &col->type)));
+        }
+        if (came.n) {
+            json_array_append_new(mutations, json_pack(
+                "[s, s, o]", col->name, "insert",
+                datum_json(&came, &col->type)));
+        }
+        ovsdb_datum_destroy(&gone, &col->type);
+        ovsdb_datum_destroy(&came, &col->type);
+    }
+    return mutations;
 }
 
 static bool
@@ -3390,10 +3445,25 @@ build_txn(bool bump_cfg, bool dry_run, size_t *n_ops)
                         "table", r->ts->name, "where", where_uuid(r)));
                 }
             } else if (r->old && row_modified(r)) {
-                json_array_append_new(ops, json_pack(
-                    "{s:s, s:s, s:o, s:o}", "op", "update",
-                    "table", r->ts->name, "where", where_uuid(r),
-                    "row", row_json(r, true)));
+                json_t *row = row_json(r, true);
+                json_t *mutations = row_mutations(r);
+
+                if (json_object_size(row)) {
+                    json_array_append_new(ops, json_pack(
+                        "{s:s, s:s, s:o, s:o}", "op", "update",
+                        "table", r->ts->name, "where", where_uuid(r),
+                        "row", row));
+                } else {
+                    json_decref(row);
+                }
+                if (json_array_size(mutations)) {
+                    json_array_append_new(ops, json_pack(
+                        "{s:s, s:s, s:o, s:o}", "op", "mutate",
+                        "table", r->ts->name, "where", where_uuid(r),
+                        "mutations", mutations));
+                } else {
+                    json_decref(mutations);
+                }
             }
         }
     }
