@@ -267,8 +267,15 @@ ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
         }
         return json;
     case OVSDB_TYPE_UUID:
+        /* ["uuid", "<uuid>"], built directly: json_pack()'s parsing of its
+         * format was a quarter of a server's CPU answering a select of a
+         * bridge with 1,000 ports. */
         ovsdb_uuid_to_string(&atom->uuid, buf);
-        return json_pack("[ss]", "uuid", buf);
+        json = json_array();
+        json_array_append_new(json, json_stringn_nocheck("uuid", 4));
+        json_array_append_new(json, json_stringn_nocheck(buf,
+                                                         OVSDB_UUID_LEN));
+        return json;
     case OVSDB_TYPE_VOID:
         break;
     }
