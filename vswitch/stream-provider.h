@@ -9,8 +9,11 @@
 #ifndef VSWITCH_STREAM_PROVIDER_H
 #define VSWITCH_STREAM_PROVIDER_H 1
 
+#include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "stream.h"
 
@@ -42,13 +45,45 @@ struct stream_class {
                  int *timeout_ms);
 };
 
+/* Helpers for every class.  Inline, so that a class built apart from the
+ * program (as a loadable module) has them too. */
+
 /* Checks the connection progress of a socket on which a non-blocking
  * connect() was started, without blocking: 0 if connected, -EAGAIN if
- * still in progress, else the connect error.  In stream.c. */
-int stream_check_connect(int fd);
+ * still in progress, else the connect error. */
+static inline int
+stream_check_connect(int fd)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+    socklen_t len = sizeof(int);
+    int error = 0;
+    int n;
 
-/* Lowers '*timeout_ms' (negative: infinite) to 'ms'.  In stream.c. */
-void stream_lower_timeout(int *timeout_ms, int ms);
+    do {
+        n = poll(&pfd, 1, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        return -errno;
+    } else if (n == 0) {
+        return -EAGAIN;
+    }
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0) {
+        return -errno;
+    }
+    return error ? -error : 0;
+}
+
+/* Lowers '*timeout_ms' (negative: infinite) to 'ms'. */
+static inline void
+stream_lower_timeout(int *timeout_ms, int ms)
+{
+    if (ms < 0) {
+        ms = 0;
+    }
+    if (*timeout_ms < 0 || ms < *timeout_ms) {
+        *timeout_ms = ms;
+    }
+}
 
 /* The SSL class, in stream-ssl.c. */
 extern const struct stream_class ssl_stream_class;

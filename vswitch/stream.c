@@ -53,39 +53,6 @@ static const struct stream_class fd_stream_class;
 
 /* Helpers. */
 
-void
-stream_lower_timeout(int *timeout_ms, int ms)
-{
-    if (ms < 0) {
-        ms = 0;
-    }
-    if (*timeout_ms < 0 || ms < *timeout_ms) {
-        *timeout_ms = ms;
-    }
-}
-
-int
-stream_check_connect(int fd)
-{
-    struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-    socklen_t len = sizeof(int);
-    int error = 0;
-    int n;
-
-    do {
-        n = poll(&pfd, 1, 0);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        return -errno;
-    } else if (n == 0) {
-        return -EAGAIN;
-    }
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0) {
-        return -errno;
-    }
-    return error ? -error : 0;
-}
-
 static void
 set_nodelay(int fd)
 {
