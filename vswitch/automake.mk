@@ -4,12 +4,12 @@
 # into one library, vswitch/libovsdb.a.
 noinst_LIBRARIES += vswitch/libovsdb.a
 vswitch_libovsdb_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vswitch \
-	$(JANSSON_CFLAGS) $(OPENSSL_CFLAGS) \
+	$(JANSSON_CFLAGS) \
 	-DPKGDATADIR=\"$(pkgdatadir)\" -DLOCALSTATEDIR=\"$(localstatedir)\" \
-	-DRUNSTATEDIR=\"/run/xsvswitch\"
+	-DRUNSTATEDIR=\"/run/xsvswitch\" -DPKGLIBDIR=\"$(pkglibdir)\"
 vswitch_libovsdb_a_SOURCES =
-OVSDB_LIBS = vswitch/libovsdb.a lib/libutil.a $(JANSSON_LIBS) \
-	$(OPENSSL_LIBS) $(GLIB_LIBS)
+# No OpenSSL here: SSL is the module vswitch/stream-ssl.so (jsonrpc.mk).
+OVSDB_LIBS = vswitch/libovsdb.a lib/libutil.a $(JANSSON_LIBS) $(GLIB_LIBS)
 OVSDB_TEST_CPPFLAGS = $(vswitch_libovsdb_a_CPPFLAGS) -I$(top_srcdir)/tests
 
 include vswitch/ovsdb.mk

@@ -7,7 +7,22 @@ vswitch_libovsdb_a_SOURCES += \
 	vswitch/json-write.c vswitch/json-write.h \
 	vswitch/jsonrpc.c vswitch/jsonrpc.h \
 	vswitch/stream.c vswitch/stream.h vswitch/stream-provider.h \
-	vswitch/stream-ssl.c
+	vswitch/stream-ssl-load.c
+
+# SSL is a module that the library loads when it is first needed
+# (stream-ssl-load.c), so that programs that do not use it do not load
+# OpenSSL.  It carries PIC copies of the lib/ files it uses (they hold no
+# state to share with the program) and exports one symbol: everything
+# else is hidden, so that it cannot interpose on the program's functions.
+# -z defs: it must name every library it needs.
+module_PROGRAMS += vswitch/stream-ssl.so
+vswitch_stream_ssl_so_SOURCES = vswitch/stream-ssl.c \
+	lib/diag.c lib/atomic-file.c
+vswitch_stream_ssl_so_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vswitch \
+	$(OPENSSL_CFLAGS)
+vswitch_stream_ssl_so_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden
+vswitch_stream_ssl_so_LDFLAGS = $(AM_LDFLAGS) -shared -Wl,-z,defs
+vswitch_stream_ssl_so_LDADD = $(OPENSSL_LIBS) $(GLIB_LIBS)
 
 # Unit tests: messages, the parser, connections over socketpairs, punix:
 # and ptcp: listeners, sessions on a fake clock.

@@ -11,9 +11,9 @@ vswitch_vsdb_tool_LDADD = $(OVSDB_LIBS)
 
 # Unit tests: round trip, torn tails, corruption, compaction, locking.
 check_PROGRAMS += tests/test-ovsdb-log
-tests_test_ovsdb_log_CPPFLAGS = $(OVSDB_TEST_CPPFLAGS)
+tests_test_ovsdb_log_CPPFLAGS = $(OVSDB_TEST_CPPFLAGS) $(OPENSSL_CFLAGS)
 tests_test_ovsdb_log_SOURCES = tests/test-ovsdb-log.c
-tests_test_ovsdb_log_LDADD = $(OVSDB_LIBS)
+tests_test_ovsdb_log_LDADD = $(OVSDB_LIBS) $(OPENSSL_LIBS)
 TESTS += tests/test-ovsdb-log
 
 # The vsdb-tool command line; and the crash test: kill -9 a writer at

@@ -1,7 +1,8 @@
 /* stream-provider.h -- the vtables behind stream.h, for the files that
  * implement a kind of stream: stream.c (unix:, tcp:, and descriptors
- * given by the caller) and stream-ssl.c (ssl:, pssl:).  Nothing outside
- * those files should include this.
+ * given by the caller), stream-ssl.c (ssl: and pssl:, built as the
+ * module stream-ssl.so) and stream-ssl-load.c (which loads that module).
+ * Nothing outside those files should include this.
  *
  * Every stream and listener has a socket descriptor.  stream.c makes the
  * sockets (connect, bind, listen, accept) for every kind; a class turns a
@@ -46,7 +47,7 @@ struct stream_class {
 };
 
 /* Helpers for every class.  Inline, so that a class built apart from the
- * program (as a loadable module) has them too. */
+ * program (stream-ssl.so) has them too. */
 
 /* Checks the connection progress of a socket on which a non-blocking
  * connect() was started, without blocking: 0 if connected, -EAGAIN if
@@ -85,12 +86,44 @@ stream_lower_timeout(int *timeout_ms, int ms)
     }
 }
 
-/* The SSL class, in stream-ssl.c. */
-extern const struct stream_class ssl_stream_class;
+/* SSL.  Programs do not link OpenSSL: stream-ssl.c is built into a module,
+ * stream-ssl.so, that stream-ssl-load.c loads with dlopen() the first time
+ * SSL is configured or an ssl: or pssl: name is opened.  The module exports
+ * one symbol, STREAM_SSL_MODULE_SYMBOL, a struct stream_ssl_module. */
+#define STREAM_SSL_MODULE_FILE "stream-ssl.so"
+#define STREAM_SSL_MODULE_SYMBOL "stream_ssl_module"
 
-/* Checks that the SSL configuration can serve a server (pssl:) or a client
- * (ssl:) now: 0 or -ENOPROTOOPT with the reason in 'diag'.  In
- * stream-ssl.c. */
-int stream_ssl_check_config(bool server, struct diag *);
+struct stream_ssl_module {
+    /* PACKAGE_VERSION of the build the module comes from: the loader
+     * refuses any other, since nothing else guarantees that this struct,
+     * struct stream_class and struct diag have the layout it expects.
+     * Keep it first. */
+    const char *version;
+
+    /* The class of ssl: streams and of the streams pssl: accepts. */
+    const struct stream_class *class;
+
+    /* Called once, just after loading, before anything else.  The module
+     * has no logger of its own: it hands its one message (a CA certificate
+     * bootstrapped) to 'log_info', which logs it as the program logs. */
+    void (*init)(void (*log_info)(const char *message));
+
+    /* stream_ssl_check_config() without the class, and the stream.h
+     * functions of the same names. */
+    int (*check_config)(bool server, struct diag *);
+    int (*set_config)(const char *private_key, const char *certificate,
+                      const char *ca_cert, bool bootstrap_ca_cert,
+                      struct diag *);
+    bool (*is_configured)(void);
+    void (*clear_config)(void);
+};
+
+/* Checks that SSL can serve a server (pssl:) or a client (ssl:) now,
+ * loading the module if need be.  Returns 0 and sets '*classp' to the SSL
+ * class, or returns -ENOPROTOOPT with the reason in 'diag' (the module
+ * cannot be loaded; SSL is not configured; a CA certificate is still to be
+ * bootstrapped, for a server).  In stream-ssl-load.c. */
+int stream_ssl_check_config(bool server, const struct stream_class **classp,
+                            struct diag *);
 
 #endif /* vswitch/stream-provider.h */

@@ -1,7 +1,14 @@
 /* stream-ssl.c -- ssl: and pssl: streams: TLS (1.2 or later) through
  * OpenSSL over the non-blocking TCP sockets that stream.c makes.
  *
- * One SSL_CTX, built by stream_ssl_set_config(), serves both directions:
+ * This file is the module stream-ssl.so, not part of libovsdb.a, so that
+ * only the programs that use SSL map OpenSSL: stream-ssl-load.c loads it
+ * the first time SSL is needed and finds everything here through the one
+ * symbol it exports, stream_ssl_module (see stream-provider.h).  The
+ * module carries its own copies of lib/diag.c and lib/atomic-file.c, which
+ * hold no state, and hands its one log message to the program.
+ *
+ * One SSL_CTX, built by ssl_set_config(), serves both directions:
  * each end presents its certificate and requires the peer's, signed by the
  * configured CA, as Open vSwitch does (so stock ovsdb-client and
  * ovsdb-server interoperate).  With --bootstrap-ca-cert behaviour, a
@@ -35,11 +42,13 @@
 
 #include "atomic-file.h"
 #include "diag.h"
-#include "log.h"
 #include "stream-provider.h"
 #include "util.h"
 
-LOG_DEFINE_THIS_MODULE(stream_ssl);
+static const struct stream_class ssl_stream_class;
+
+/* The program's logger, from ssl_init(). */
+static void (*host_log_info)(const char *message);
 
 /* The process's SSL configuration. */
 static struct {
@@ -251,10 +260,11 @@ check_file(const char *file, const char *what, struct diag *diag)
     return 0;
 }
 
-int
-stream_ssl_set_config(const char *private_key, const char *certificate,
-                      const char *ca_cert, bool bootstrap_ca_cert,
-                      struct diag *diag)
+/* See stream_ssl_set_config() in stream.h. */
+static int
+ssl_set_config(const char *private_key, const char *certificate,
+               const char *ca_cert, bool bootstrap_ca_cert,
+               struct diag *diag)
 {
     bool pending = false;
     SSL_CTX *ctx = NULL;
@@ -339,14 +349,16 @@ out:
     return error;
 }
 
-bool
-stream_ssl_is_configured(void)
+/* See stream_ssl_is_configured() in stream.h. */
+static bool
+ssl_is_configured(void)
 {
     return config.ctx != NULL;
 }
 
-void
-stream_ssl_clear_config(void)
+/* See stream_ssl_clear_config() in stream.h. */
+static void
+ssl_clear_config(void)
 {
     SSL_CTX_free(config.ctx);
     config.ctx = NULL;
@@ -366,8 +378,10 @@ refresh_bootstrap(void)
     }
 }
 
-int
-stream_ssl_check_config(bool server, struct diag *diag)
+/* Checks that the configuration can serve a server (pssl:) or a client
+ * (ssl:) now: 0 or -ENOPROTOOPT with the reason in 'diag'. */
+static int
+ssl_check_config(bool server, struct diag *diag)
 {
     if (!config.ctx) {
         diag_add(diag, "SSL is not configured (it needs a private key, a "
@@ -543,8 +557,13 @@ bootstrap_ca(struct ssl_stream *s, struct diag *diag)
         ERR_clear_error();
     }
     config.bootstrap = false;
-    LOG_INFO("%s: bootstrapped CA certificate from %s", config.ca_file,
-             name);
+    if (host_log_info) {
+        char *msg = g_strdup_printf("%s: bootstrapped CA certificate from "
+                                    "%s", config.ca_file, name);
+
+        host_log_info(msg);
+        g_free(msg);
+    }
     return 0;
 }
 
@@ -573,7 +592,7 @@ ssl_create(int fd, const char *name, bool connecting, bool server,
     SSL *ssl;
     BIO *bio;
 
-    error = stream_ssl_check_config(server, diag);
+    error = ssl_check_config(server, diag);
     if (error) {
         close(fd);
         return error;
@@ -826,7 +845,7 @@ ssl_wait(const struct stream *stream, int want, short *events,
     }
 }
 
-const struct stream_class ssl_stream_class = {
+static const struct stream_class ssl_stream_class = {
     .prefix = "ssl",
     .create = ssl_create,
     .close = ssl_close,
@@ -834,4 +853,27 @@ const struct stream_class ssl_stream_class = {
     .recv = ssl_recv,
     .send = ssl_send,
     .wait = ssl_wait,
+};
+
+/* The module's interface. */
+
+/* See struct stream_ssl_module's 'init'. */
+static void
+ssl_init(void (*log_info)(const char *message))
+{
+    host_log_info = log_info;
+}
+
+/* The one symbol the module exports (the build hides every other), so
+ * that nothing here can interpose on the program's own functions. */
+extern const struct stream_ssl_module stream_ssl_module
+    __attribute__((visibility("default")));
+const struct stream_ssl_module stream_ssl_module = {
+    .version = PACKAGE_VERSION,
+    .class = &ssl_stream_class,
+    .init = ssl_init,
+    .check_config = ssl_check_config,
+    .set_config = ssl_set_config,
+    .is_configured = ssl_is_configured,
+    .clear_config = ssl_clear_config,
 };

@@ -5,8 +5,9 @@
  * listen, accept) and dispatches through struct stream_class
  * (stream-provider.h).  The class here, fd_stream_class, moves bytes with
  * plain recv()/send(); stream-ssl.c's class runs TLS over the same
- * sockets.  jsonrpc.c is the one user above: it frames JSON-RPC messages
- * on top of a stream. */
+ * sockets, from the module stream-ssl.so that stream-ssl-load.c loads
+ * when SSL is first needed.  jsonrpc.c is the one user above: it frames
+ * JSON-RPC messages on top of a stream. */
 #include <config.h>
 
 #include "stream.h"
@@ -397,12 +398,13 @@ stream_open(const char *name, struct stream **streamp, struct diag *diag)
     } else if ((suffix = skip_prefix(name, "tcp"))) {
         return inet_open(name, suffix, &fd_stream_class, streamp, diag);
     } else if ((suffix = skip_prefix(name, "ssl"))) {
-        int error = stream_ssl_check_config(false, diag);
+        const struct stream_class *class;
+        int error = stream_ssl_check_config(false, &class, diag);
 
         if (error) {
             return error;
         }
-        return inet_open(name, suffix, &ssl_stream_class, streamp, diag);
+        return inet_open(name, suffix, class, streamp, diag);
     }
     diag_add(diag, "%s: unknown connection method (expected unix:, tcp: or "
              "ssl:)", name);
@@ -759,9 +761,8 @@ pstream_open(const char *name, struct pstream **pstreamp, struct diag *diag)
         p->peer_prefix = "tcp";
         error = pinet_open(name, "ptcp", suffix, p, diag);
     } else if ((suffix = skip_prefix(name, "pssl"))) {
-        p->class = &ssl_stream_class;
         p->peer_prefix = "ssl";
-        error = stream_ssl_check_config(true, diag);
+        error = stream_ssl_check_config(true, &p->class, diag);
         if (!error) {
             error = pinet_open(name, "pssl", suffix, p, diag);
         }

@@ -42,7 +42,8 @@ int pstream_verify_name(const char *name);
  * to a new stream, owned by the caller (stream_close()); the connection
  * may still be in progress (see stream_connect()).  On failure returns a
  * negative errno value (-EAFNOSUPPORT for an unknown prefix, -EINVAL for a
- * malformed name, -ENOPROTOOPT for ssl: without SSL configuration) and
+ * malformed name, -ENOPROTOOPT for ssl: without SSL configuration or
+ * without the SSL module, see below) and
  * leaves '*streamp' alone.
  *
  * Does not block, except that a host name (as opposed to an IP address)
@@ -101,7 +102,8 @@ void stream_close(struct stream *);
 /* Starts listening on 'name'.  On success returns 0 and sets '*pstreamp'
  * to a new listener owned by the caller (pstream_close()).  On failure
  * returns a negative errno value (-EADDRINUSE, -EACCES, -EAFNOSUPPORT,
- * -EINVAL, -ENOPROTOOPT for pssl: without complete SSL configuration...)
+ * -EINVAL, -ENOPROTOOPT for pssl: without complete SSL configuration or
+ * without the SSL module...)
  * with a message in 'diag'.  Port 0 picks a free port: see
  * pstream_get_port().  A punix: socket file left by a process that is gone
  * is replaced; one that still answers is -EADDRINUSE.  Does not block. */
@@ -130,6 +132,13 @@ void pstream_close(struct pstream *);
 
 /* SSL configuration, shared by every ssl: and pssl: stream of the process.
  *
+ * OpenSSL is not linked into the programs: it comes with the module
+ * stream-ssl.so, which stream_ssl_set_config() or the first ssl: or pssl:
+ * name loads (from $XSV_MODULEDIR if set, else the program's directory if
+ * the module is there, else the package's library directory).  If it
+ * cannot be loaded, they fail with -ENOPROTOOPT and "SSL support is
+ * unavailable: cannot load FILE (reason)".
+ *
  * 'private_key' and 'certificate' are PEM files (the certificate file may
  * hold a chain: the certificate first, then the CAs to send with it, e.g.
  * the CA itself for peers that bootstrap; exactly that chain is sent, none
@@ -145,19 +154,20 @@ void pstream_close(struct pstream *);
  * every later connection verifies against it.  Until then pssl: listeners
  * refuse clients, since they cannot verify them.
  *
- * Returns 0 or a negative errno value with OpenSSL's reason in 'diag'; on
- * failure the previous configuration stays.  Streams already open keep the
- * configuration they were opened with.  Reads the files now: call again
- * after they change. */
+ * Returns 0 or a negative errno value with OpenSSL's reason (or the
+ * loader's, above) in 'diag'; on failure the previous configuration stays.
+ * Streams already open keep the configuration they were opened with.
+ * Reads the files now: call again after they change. */
 int stream_ssl_set_config(const char *private_key, const char *certificate,
                           const char *ca_cert, bool bootstrap_ca_cert,
                           struct diag *);
 
-/* True if stream_ssl_set_config() has succeeded. */
+/* True if stream_ssl_set_config() has succeeded.  Does not load the
+ * module. */
 bool stream_ssl_is_configured(void);
 
 /* Forgets the SSL configuration and frees OpenSSL's context (open streams
- * keep working). */
+ * keep working).  Does not load the module. */
 void stream_ssl_clear_config(void);
 
 #endif /* vswitch/stream.h */
