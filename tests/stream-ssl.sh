@@ -12,7 +12,10 @@
 #   - stock ovsdb-client (list-dbs, --bootstrap-ca-cert) against
 #     test-stream over unix, tcp and ssl;
 #   - stock ovsdb-server with a tiny schema, on punix, ptcp and pssl,
-#     called by test-stream (list_dbs, echo; CA bootstrap).
+#     called by test-stream (list_dbs, echo; CA bootstrap);
+#   - the SSL module, vswitch/stream-ssl.so: a server without SSL does not
+#     map it (nor OpenSSL), one with SSL does; without the module (an empty
+#     $XSV_MODULEDIR), ssl: and pssl: fail with a message naming the file.
 #
 # Certificates are made at test time with openssl(1) (tests/certs.sh, plus
 # a client certificate and a rogue CA's certificate made here).  Every
@@ -38,6 +41,11 @@ at_exit kill_servers
 # show FILE: the file as TAP comments.
 show() {
     sed 's/^/#   /' "$1"
+}
+
+# maps PID: what process PID has mapped (libraries and modules).
+maps() {
+    cat "/proc/$1/maps" 2>/dev/null
 }
 
 # wait_for FILE: waits up to 10 s for FILE to be non-empty.
@@ -136,6 +144,11 @@ call "unix:$dir/nothing.sock" echo
 is "$rc" 1 "unix: no listener: the call fails"
 like "$(cat "$dir/call.err")" 'nothing.sock: connect: No such file' \
     "unix: no listener: reason given"
+# shellcheck disable=SC2154 # u_pid is set by start().
+u_maps=$(maps "$u_pid")
+like "$u_maps" 'libglib' "unix: the server's maps can be read"
+! printf '%s\n' "$u_maps" | grep -Eq 'stream-ssl\.so|libssl|libcrypto'
+ok $? "unix: a server without SSL maps neither the SSL module nor OpenSSL"
 
 # --- tcp: ---
 start t "ptcp:0:127.0.0.1"
@@ -152,6 +165,11 @@ like "$ssl_port" '^[1-9][0-9]*$' "pssl:0 picked port $ssl_port"
 # shellcheck disable=SC2086
 call $client_ssl "ssl:127.0.0.1:$ssl_port" echo '["over ssl"]'
 is "$out" '["over ssl"]' "ssl: echo with mutual verification"
+module=$(cd "$top_builddir" && pwd -P)/vswitch/stream-ssl.so
+# shellcheck disable=SC2154 # s_pid is set by start().
+like "$(maps "$s_pid")" "$module" \
+    "ssl: the server loaded the SSL module (\$XSV_MODULEDIR)"
+like "$(maps "$s_pid")" 'libssl' "... and with it OpenSSL"
 
 call --key "$dir/client.key" --cert "$dir/client.pem" \
     --ca "$dir/other-ca.pem" "ssl:127.0.0.1:$ssl_port" echo
@@ -183,6 +201,9 @@ call --key "$dir/client.key" --cert "$dir/client.pem" \
     --ca "$dir/boot/ca.pem" --bootstrap-ca-cert \
     "ssl:127.0.0.1:$ssl_port" echo '["bootstrap"]'
 is "$out" '["bootstrap"]' "bootstrap: first connection works"
+like "$(cat "$dir/call.err")" \
+    "$dir/boot/ca.pem: bootstrapped CA certificate from ssl:127" \
+    "bootstrap: logged through the program's logger"
 is "$(fingerprint "$dir/boot/ca.pem")" "$(fingerprint "$dir/ca.pem")" \
     "bootstrap: the server's CA was saved"
 call --key "$dir/client.key" --cert "$dir/client.pem" \
@@ -210,6 +231,50 @@ like "$(cat "$dir/call.err")" 'not self-signed' "... with the reason"
 [ ! -e "$dir/boot/none.pem" ]
 ok $? "... and nothing was saved"
 stop n
+
+# --- without the SSL module ---
+# $XSV_MODULEDIR, when set, is the only place the module is looked for.
+nomod=$dir/no-module
+mkdir "$nomod"
+no_module="SSL support is unavailable: cannot load $nomod/stream-ssl\\.so \\("
+no_module="$no_module.*No such file"
+# shellcheck disable=SC2086
+out=$(XSV_MODULEDIR=$nomod "$ts" --timeout 5000 $client_ssl \
+    call "ssl:127.0.0.1:$ssl_port" echo 2>"$dir/call.err")
+is "$?" 1 "no module: an ssl: call fails (exit status 1, no crash)"
+like "$(cat "$dir/call.err")" "$no_module" "... naming the file and why"
+out=$(XSV_MODULEDIR=$nomod "$ts" --timeout 5000 \
+    call "ssl:127.0.0.1:$ssl_port" echo 2>"$dir/call.err")
+is "$?" 1 "no module: ssl: without SSL options fails"
+like "$(cat "$dir/call.err")" "$no_module" "... with the same reason"
+XSV_MODULEDIR=$nomod timeout 10 "$ts" listen "pssl:0:127.0.0.1" \
+    2>"$dir/call.err"
+is "$?" 1 "no module: a pssl: listener fails"
+like "$(cat "$dir/call.err")" "$no_module" "... with the same reason"
+out=$(XSV_MODULEDIR=$nomod "$top_builddir/vswitch/vsctl" \
+    --db="ssl:127.0.0.1:$ssl_port" --private-key="$dir/client.key" \
+    --certificate="$dir/client.pem" --ca-cert="$dir/ca.pem" \
+    --timeout=5 show 2>"$dir/call.err")
+is "$?" 1 "no module: vsctl with SSL fails, though the module is beside it"
+like "$(cat "$dir/call.err")" "^vsctl: $no_module" "... with the reason"
+printf 'not a module\n' >"$nomod/stream-ssl.so"
+# shellcheck disable=SC2086
+out=$(XSV_MODULEDIR=$nomod "$ts" --timeout 5000 $client_ssl \
+    call "ssl:127.0.0.1:$ssl_port" echo 2>"$dir/call.err")
+is "$?" 1 "a file that is not a module: the call fails"
+like "$(cat "$dir/call.err")" \
+    "cannot load $nomod/stream-ssl\\.so \\(.*stream-ssl\\.so: .+\\)" \
+    "... with dlopen's reason"
+# A shared library, but not the module: jansson, which test-stream links.
+jansson=$(ldd "$ts" | sed -n 's/.*=> \(.*libjansson[^ ]*\) .*/\1/p')
+cp "$jansson" "$nomod/stream-ssl.so"
+# shellcheck disable=SC2086
+out=$(XSV_MODULEDIR=$nomod "$ts" --timeout 5000 $client_ssl \
+    call "ssl:127.0.0.1:$ssl_port" echo 2>"$dir/call.err")
+is "$?" 1 "another library in the module's place: the call fails"
+like "$(cat "$dir/call.err")" \
+    "unavailable: $nomod/stream-ssl\\.so is not an SSL module \\(.*symbol" \
+    "... saying so"
 
 # --- stock ovsdb-client against test-stream ---
 if command -v ovsdb-client >/dev/null 2>&1; then

@@ -3,9 +3,11 @@
 # taken from the database (--remote=db:Open_vSwitch,Open_vSwitch,
 # manager_options), with SSL settings from the SSL table.  A stock
 # ovsdb-client in passive mode (ptcp:, pssl:) waits for the server to
-# connect and dumps the database through that connection.  Needs
-# ovs-vsctl, ovsdb-client and python3 (to find free ports); openssl for the
-# SSL part.  No root, loopback only.
+# connect and dumps the database through that connection.  The server maps
+# the SSL module (and OpenSSL) only once SSL is configured, and finds it
+# beside itself in the build tree.  Needs ovs-vsctl, ovsdb-client and
+# python3 (to find free ports); openssl for the SSL part.  No root,
+# loopback only.
 . "${top_srcdir:-.}/tests/tap.sh"
 
 SCHEMA=$top_srcdir/vswitch/vswitch.ovsschema
@@ -35,8 +37,12 @@ vsctl() { ovs-vsctl --db="$DB" --no-wait "$@"; }
 
 log_has() { grep -q "$1" "$LOG"; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
+# server_maps: the libraries and modules the server has mapped.
+server_maps() { cat "/proc/$(cat "$T/vsdb-server.pid")/maps"; }
 
-"$SERVER" --remote="punix:$T/db.sock" \
+# Without XSV_MODULEDIR, the server looks for the SSL module in its own
+# directory (vswitch/ of the build tree) first.
+env -u XSV_MODULEDIR "$SERVER" --remote="punix:$T/db.sock" \
     --remote=db:Open_vSwitch,Open_vSwitch,manager_options \
     --private-key=db:Open_vSwitch,SSL,private_key \
     --certificate=db:Open_vSwitch,SSL,certificate \
@@ -138,9 +144,18 @@ if ! make_test_certs "$c" || ! make_cert client ca ||
     exit 0
 fi
 
+maps=$(server_maps)
+like "$maps" 'libglib' "the server's maps can be read"
+! printf '%s\n' "$maps" | grep -Eq 'stream-ssl\.so|libssl|libcrypto'
+ok $? "before SSL is configured, the server maps neither the SSL module \
+nor OpenSSL"
 vsctl set-ssl "$c/client.key" "$c/client.pem" "$c/ca.pem"
 wait_until 10 log_has "SSL: private key $c/client.key"
 ok $? "set-ssl configures the server's SSL"
+module=$(cd "$top_builddir" && pwd -P)/vswitch/stream-ssl.so
+like "$(server_maps)" "$module" \
+    "... loading the SSL module from beside the server"
+like "$(server_maps)" 'libssl' "... and with it OpenSSL"
 port=$(free_port)
 vsctl set-manager "ssl:127.0.0.1:$port"
 timeout 20 ovsdb-client --private-key="$c/server.key" \
