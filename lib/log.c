@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <glib.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -17,15 +18,29 @@ static GHashTable *module_levels;  /* Module name -> level + 1. */
 static int default_level = LL_INFO;
 static unsigned int level_gen = 1;
 
+/* The destinations by name, as in a level spec, in LOG_TO_* bit order,
+ * and the most detailed level each takes (-1: none). */
+static const char *const dest_names[] = { "console", "syslog", "file" };
+static int dest_levels[] = { LL_DBG, LL_DBG, LL_DBG };
+static int syslog_facility = LOG_USER;
+static bool syslog_open;
+
 static const char *const level_names[] = { "err", "warn", "info", "dbg" };
 
 void
 log_set_destinations(unsigned int dests)
 {
-    if ((dests & LOG_TO_SYSLOG) && !(destinations & LOG_TO_SYSLOG)) {
-        openlog(program_name(), LOG_PID, LOG_USER);
-    }
     destinations = dests;
+}
+
+void
+log_use_daemon_facility(void)
+{
+    if (syslog_open) {
+        closelog();
+        syslog_open = false;
+    }
+    syslog_facility = LOG_DAEMON;
 }
 
 unsigned int
@@ -65,6 +80,19 @@ parse_level(const char *s)
     return -2;
 }
 
+/* The LOG_TO_* bit index of destination 'name' (its first 'len' bytes),
+ * or -1. */
+static int
+parse_dest(const char *name, size_t len)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(dest_names); i++) {
+        if (strlen(dest_names[i]) == len && !strncmp(name, dest_names[i], len)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
 int
 log_set_levels(const char *spec)
 {
@@ -72,17 +100,23 @@ log_set_levels(const char *spec)
     GHashTable *levels = g_hash_table_new_full(g_str_hash, g_str_equal,
                                                g_free, NULL);
     int new_default = default_level;
+    int new_dest_levels[ARRAY_SIZE(dest_levels)];
     int error = 0;
 
+    memcpy(new_dest_levels, dest_levels, sizeof dest_levels);
     for (gchar **p = items; *p; p++) {
         char *colon = strchr(*p, ':');
-        int level = parse_level(colon ? colon + 1 : *p);
+        int dest = parse_dest(*p, colon ? (size_t) (colon - *p) : strlen(*p));
+        int level = (dest >= 0 && !colon ? LL_DBG
+                     : parse_level(colon ? colon + 1 : *p));
 
         if (level < -1 || (colon && colon == *p)) {
             error = -EINVAL;
             break;
         }
-        if (colon) {
+        if (dest >= 0) {
+            new_dest_levels[dest] = level;
+        } else if (colon) {
             g_hash_table_insert(levels, g_strndup(*p, colon - *p),
                                 GINT_TO_POINTER(level + 2));
         } else {
@@ -92,6 +126,15 @@ log_set_levels(const char *spec)
     g_strfreev(items);
 
     if (!error) {
+        /* Naming syslog with a level turns it on; "syslog:off" off. */
+        if (new_dest_levels[1] != dest_levels[1]) {
+            if (new_dest_levels[1] >= 0) {
+                destinations |= LOG_TO_SYSLOG;
+            } else {
+                destinations &= ~LOG_TO_SYSLOG;
+            }
+        }
+        memcpy(dest_levels, new_dest_levels, sizeof dest_levels);
         GHashTableIter iter;
         gpointer key, value;
 
@@ -135,13 +178,18 @@ log_msgv(struct log_module *m, enum log_level level, const char *fmt,
         return;
     }
     msg = g_strdup_vprintf(fmt, args);
-    if (destinations & LOG_TO_CONSOLE) {
+    if ((destinations & LOG_TO_CONSOLE) && (int) level <= dest_levels[0]) {
         fprintf(stderr, "%s\n", msg);
     }
-    if (destinations & LOG_TO_SYSLOG) {
+    if ((destinations & LOG_TO_SYSLOG) && (int) level <= dest_levels[1]) {
+        if (!syslog_open) {
+            openlog(program_name(), LOG_PID, syslog_facility);
+            syslog_open = true;
+        }
         syslog(syslog_prio[level], "%s", msg);
     }
-    if ((destinations & LOG_TO_FILE) && log_file) {
+    if ((destinations & LOG_TO_FILE) && log_file
+        && (int) level <= dest_levels[2]) {
         char stamp[32];
         struct timespec ts;
         struct tm tm;

@@ -46,17 +46,26 @@ struct log_module {
 #define LOG_DBG(...) log_msg(&this_module, LL_DBG, __VA_ARGS__)
 
 /* Chooses the destinations (a bitmask of LOG_TO_*).  The default is the
- * console only.  Opens syslog with the program name as ident. */
+ * console only.  Syslog is opened at its first message, with the program
+ * name as ident. */
 void log_set_destinations(unsigned int dests);
 unsigned int log_get_destinations(void);
+
+/* Makes syslog's facility "daemon" rather than "user", for the daemons
+ * (the LOG_ macros of <syslog.h> clash with ours: log.c names them). */
+void log_use_daemon_facility(void);
 
 /* Opens 'path' for appending and adds LOG_TO_FILE.  Returns 0 or a negative
  * errno value. */
 int log_set_file(const char *path);
 
-/* Parses "LEVEL" (all modules) or "MODULE:LEVEL" items separated by commas.
- * LEVEL is err, warn, info or dbg (also "off", meaning nothing).  Returns 0,
- * or -EINVAL for a malformed spec (nothing is changed). */
+/* Parses "LEVEL" (all modules), "MODULE:LEVEL" or "DEST[:LEVEL]" items
+ * separated by commas.  LEVEL is err, warn, info or dbg (also "off",
+ * meaning nothing).  DEST is console, syslog or file, as in Open vSwitch's
+ * -v: the most detailed level that destination takes (default dbg: all
+ * the modules' levels let through); naming syslog with a level other than
+ * off also turns syslog on, and "syslog:off" turns it off.  Returns 0, or
+ * -EINVAL for a malformed spec (nothing is changed). */
 int log_set_levels(const char *spec);
 
 void log_msg(struct log_module *, enum log_level, const char *fmt, ...)

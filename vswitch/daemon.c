@@ -350,6 +350,8 @@ daemon_option_parse(struct daemon_options *o, const char *name, int opt,
 void
 daemon_options_finish(struct daemon_options *o, const char *name)
 {
+    /* For "-vsyslog:LEVEL" (log.h), as Open vSwitch's daemons log. */
+    log_use_daemon_facility();
     if (!o->unixctl_path) {
         o->unixctl_path = g_strdup_printf("%s/%s.ctl", daemon_rundir(),
                                           name);

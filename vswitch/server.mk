@@ -40,3 +40,10 @@ TESTS += tests/vsdb-manager-status.sh
 EXTRA_DIST += tests/vsdb-manager-status.sh
 TESTS += tests/vsdb-server-kill.sh
 EXTRA_DIST += tests/vsdb-server-kill.sh
+
+# Log destinations as Open vSwitch's -v names them (syslog, console,
+# file), with syslog caught in a mount namespace (root).
+check_PROGRAMS += tests/test-syslog-sink
+tests_test_syslog_sink_SOURCES = tests/test-syslog-sink.c
+TESTS += tests/log-syslog.sh
+EXTRA_DIST += tests/log-syslog.sh

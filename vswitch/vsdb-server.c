@@ -2522,7 +2522,7 @@ ctl_vlog_set(struct unixctl_conn *conn, int argc, const char *argv[],
     }
     if (argc < 2 || i < argc) {
         unixctl_command_reply_error(conn,
-                                    "usage: vlog/set MODULE:LEVEL|LEVEL");
+                                    "usage: vlog/set MODULE:LEVEL|DEST:LEVEL|LEVEL");
     } else {
         unixctl_command_reply(conn, NULL);
     }
@@ -2573,7 +2573,9 @@ usage(void)
            "                        directory)\n"
            "  --log-file[=FILE]     also log to FILE\n"
            "  -v, --verbose[=SPEC]  log levels (MODULE:LEVEL,...; default\n"
-           "                        dbg)\n"
+           "                        dbg); console:, syslog:, file:LEVEL\n"
+           "                        per destination (syslog: off unless\n"
+           "                        named)\n"
            "  --private-key=FILE --certificate=FILE --ca-cert=FILE\n"
            "  [--bootstrap-ca-cert=FILE]   SSL for pssl: and ssl: remotes;\n"
            "                        each FILE may be db:DB,TABLE,COLUMN\n"
@@ -2581,7 +2583,7 @@ usage(void)
            "                        re-read after every commit\n"
            "  -h, --help            this help\n"
            "  -V, --version         the version\n"
-           "\nNot implemented: in a remote's status, last_error; syslog,\n"
+           "\nNot implemented: in a remote's status, last_error;\n"
            "clustered databases, the change history of\n"
            "monitor_cond_since.\n",
            program_name(), program_name(), LOCALSTATEDIR, PKGDATADIR);
