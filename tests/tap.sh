@@ -59,7 +59,7 @@ alive() {
 # (up to 5 s) until it has exited.
 stop_pidfile() {
     [ -s "$1" ] || return 0
-    stop_pid_=$(cat "$1")
+    stop_pid_=$(cat "$1" 2>/dev/null) || return 0   # Gone meanwhile.
     kill "$stop_pid_" 2>/dev/null
     stop_n_=0
     while [ $stop_n_ -lt 500 ] && alive "$stop_pid_"; do

@@ -14,6 +14,8 @@
 #              it, vsctl waits for a server that starts later, and
 #              --timeout ends the wait with SIGALRM.  A server that
 #              restarts while vsctl waits for cur_cfg is reconnected to.
+#              A connection lost in the middle of a run: with --retry,
+#              vsctl connects again and runs the commands again.
 #
 # Needs ovs-vsctl, ovsdb-server, ovsdb-tool, ovsdb-client and Open
 # vSwitch's schema; no root, no network.
@@ -44,7 +46,7 @@ cleanup() {
         kill "$pid" 2>/dev/null
     done
     for f in $pidfiles; do
-        [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null
+        [ -s "$f" ] && kill "$(cat "$f" 2>/dev/null)" 2>/dev/null
     done
     for f in $pidfiles; do
         stop_pidfile "$f"
@@ -338,5 +340,80 @@ for server in ours stock; do
             "$cl vsctl, $server server: the wait survives a restart"
     done
 done
+
+# The connection lost in the middle of a run: a proxy in front of the
+# server closes the first connection when the client sends its write
+# transaction (it never reaches the server), and passes later ones on.
+# With --retry, both programs connect again, run the commands again and
+# succeed, the bridge added once.  Without it ours fails at once, naming
+# the connection; ovs-vsctl waits, until --timeout (not compared).
+cat >"$T/proxy.py" <<'PY'
+import socket, sys, threading
+listen, target, flag = sys.argv[1:4]
+srv = socket.socket(socket.AF_UNIX)
+srv.bind(listen)
+srv.listen(8)
+cut = []
+def pump(a, b, watch):
+    try:
+        while True:
+            data = a.recv(65536)
+            if not data:
+                break
+            if (watch and not cut and b'"transact"' in data
+                    and b'"insert"' in data):
+                cut.append(1)
+                open(flag, "w").close()
+                break
+            b.sendall(data)
+    except OSError:
+        pass
+    for s in (a, b):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+while True:
+    c = srv.accept()[0]
+    u = socket.socket(socket.AF_UNIX)
+    u.connect(target)
+    threading.Thread(target=pump, args=(c, u, True), daemon=True).start()
+    threading.Thread(target=pump, args=(u, c, False), daemon=True).start()
+PY
+M=$T/midrun
+server_start ours "$M" && "$VSCTL" --db="unix:$M/db.sock" --no-wait init
+ok $? "a server for the lost connection"
+# proxied NAME CLIENT ARG...: CLIENT through a fresh proxy; its output in
+# $T/NAME.out, its exit status in $T/NAME.rc; $T/NAME.cut once cut.
+proxied() {
+    name=$1
+    shift
+    python3 "$T/proxy.py" "$T/$name.sock" "$M/db.sock" "$T/$name.cut" &
+    proxy_pid=$!
+    bg_pids="$bg_pids $proxy_pid"
+    wait_until 5 test -S "$T/$name.sock"
+    prog=$1
+    shift
+    "$prog" --db="unix:$T/$name.sock" --timeout=10 --no-wait "$@" \
+        >"$T/$name.out" 2>&1
+    echo $? >"$T/$name.rc"
+    kill "$proxy_pid"
+}
+for cl in stock ours; do
+    proxied "midrun-$cl" "$(client $cl)" --retry add-br "mid-$cl"
+    test -e "$T/midrun-$cl.cut"
+    ok $? "$cl vsctl --retry: the proxy cut its write transaction"
+    is "$(rc_of "midrun-$cl"):$(cat "$T/midrun-$cl.out")" "0:" \
+        "$cl vsctl --retry: it connects again and succeeds"
+done
+is "$("$VSCTL" --db="unix:$M/db.sock" list-br | tr '\n' ' ')" \
+    "mid-ours mid-stock " "--retry: each bridge is in the database, once"
+proxied midrun-once "$VSCTL" add-br mid-once
+is "$(rc_of midrun-once)" 1 "ours without --retry: exit 1"
+is "$(cat "$T/midrun-once.out")" \
+    "vsctl: unix:$T/midrun-once.sock: transaction failed (unix:$T/midrun-once.sock: connection closed by peer)" \
+    "  naming the connection"
+is "$("$VSCTL" --db="unix:$M/db.sock" br-exists mid-once; echo $?)" 2 \
+    "  and nothing was committed"
 
 done_testing

@@ -438,6 +438,13 @@ static struct vrow *ovs_row;    /* The Open_vSwitch row. */
 static struct jsonrpc *rpc;
 static const char *db_name = "Open_vSwitch";
 
+static bool retry;              /* --retry: keep trying to connect. */
+static void reconnect_db(void);
+
+/* Sends a "transact" with 'params' (stolen) and returns the reply.  If the
+ * connection is lost: with --retry, connects again (reconnect_db()) and
+ * returns NULL, and the caller starts the run again, as ovs-vsctl's IDL
+ * does; without, exits with an error. */
 static json_t *
 transact(json_t *params)
 {
@@ -445,7 +452,10 @@ transact(json_t *params)
     json_t *request = jsonrpc_create_request("transact", params, NULL);
     int error = jsonrpc_transact_block(rpc, request, &reply, -1);
 
-    if (error) {
+    if (error && retry) {
+        reconnect_db();
+        return NULL;
+    } else if (error) {
         fatal("%s: transaction failed (%s)", jsonrpc_get_name(rpc),
               jsonrpc_get_error(rpc) ? jsonrpc_get_error(rpc)
               : g_strerror(-error));
@@ -587,25 +597,26 @@ view_add_rows(const struct ovsdb_table_schema *ts, json_t *rows)
 }
 
 /* Runs the selects of 's' (and frees them), adding their rows to the
- * view. */
-static void
+ * view.  Returns false if the connection was lost (see transact()). */
+static bool
 selects_run(struct selects *s)
 {
     json_t *reply = transact(s->params);
     json_t *result = jsonrpc_msg_result(reply);
 
-    for (size_t i = 0; i < s->tables->len; i++) {
+    for (size_t i = 0; reply && i < s->tables->len; i++) {
         view_add_rows(s->tables->pdata[i],
                       json_object_get(json_array_get(result, i), "rows"));
     }
     g_ptr_array_free(s->tables, TRUE);
     json_decref(reply);
+    return reply != NULL;
 }
 
 /* READ_NAMED's second read: the interfaces of the ports read (for
  * "--may-exist add-bond", which compares them), and the ports of the
  * interfaces read by name that no port read so far holds (a bond's). */
-static void
+static bool
 read_relatives(const struct ovsdb_table_schema *port_ts,
                const struct ovsdb_table_schema *iface_ts)
 {
@@ -641,16 +652,17 @@ read_relatives(const struct ovsdb_table_schema *port_ts,
     }
     g_hash_table_destroy(held);
     if (s.tables->len) {
-        selects_run(&s);
-    } else {
-        json_decref(s.params);
-        g_ptr_array_free(s.tables, TRUE);
+        return selects_run(&s);
     }
+    json_decref(s.params);
+    g_ptr_array_free(s.tables, TRUE);
+    return true;
 }
 
 /* Reads the database into a new view, as 'mode' says (see above);
- * 'names' (strings) are READ_NAMED's port and interface names. */
-static void
+ * 'names' (strings) are READ_NAMED's port and interface names.  Returns
+ * false if the connection was lost (see transact()). */
+static bool
 view_load(struct ovsdb_schema *schema, enum read_mode mode,
           const GPtrArray *names)
 {
@@ -696,10 +708,8 @@ view_load(struct ovsdb_schema *schema, enum read_mode mode,
             selects_add(&s, ts, json_array(), NULL);
         }
     }
-    selects_run(&s);
-    if (mode == READ_NAMED) {
-        read_relatives(port_ts, iface_ts);
-    }
+    return (selects_run(&s)
+            && (mode != READ_NAMED || read_relatives(port_ts, iface_ts)));
 }
 
 /* ---------------------------------------------------------------------
@@ -3481,7 +3491,6 @@ static char *db;
 static int timeout_secs;
 static bool no_wait;
 static bool dry_run;            /* --dry-run: end the txn with "abort". */
-static bool retry;              /* --retry: keep trying to connect. */
 static char *ssl_key, *ssl_cert, *ssl_ca;
 static bool ssl_bootstrap;
 
@@ -3785,9 +3794,24 @@ connect_db(void)
                                    &err)) {
             fatal("%s: bad schema: %s", db, err);
         }
+        if (view) {
+            struct ovsdb_schema *old = view->schema;
+
+            view_free(view);
+            ovsdb_schema_destroy(old);
+        }
         view = view_create(schema);
     }
     json_decref(reply);
+}
+
+/* --retry, the connection lost in the middle of a run: connects again
+ * (with open_rpc()'s backoff) and fetches the schema again. */
+static void
+reconnect_db(void)
+{
+    jsonrpc_close(rpc);
+    connect_db();
 }
 
 /* Waits until the switching daemon has applied configuration 'next_cfg'
@@ -3879,7 +3903,9 @@ main(int argc, char **argv)
         size_t n_ops = 0;
         GPtrArray *ovs;
 
-        view_load(schema, mode, names);
+        if (!view_load(schema, mode, names)) {
+            continue;           /* Connected again (--retry). */
+        }
         cache_valid = false;
         ovs = live_rows("Open_vSwitch");
         ovs_row = ovs->len ? ovs->pdata[0] : row_insert_named("Open_vSwitch");
@@ -3919,6 +3945,9 @@ main(int argc, char **argv)
             json_t *r;
 
             reply = transact(txn);
+            if (!reply) {
+                continue;       /* Connected again (--retry). */
+            }
             result = jsonrpc_msg_result(reply);
             json_array_foreach(result, i, r) {
                 json_t *e = json_object_get(r, "error");
