@@ -440,6 +440,7 @@ static const char *db_name = "Open_vSwitch";
 
 static bool retry;              /* --retry: keep trying to connect. */
 static void reconnect_db(void);
+static char *db;
 
 /* Sends a "transact" with 'params' (stolen) and returns the reply.  If the
  * connection is lost: with --retry, connects again (reconnect_db()) and
@@ -516,14 +517,13 @@ uuid_json(const struct ovsdb_uuid *uuid)
     return json_pack("[s, s]", "uuid", buf);
 }
 
-/* A select of the rows of 'ts' ('where' a JSON condition list, stolen):
- * all columns, or those of 'columns'. */
+/* A select of the rows of 'table' ('where' a JSON condition list,
+ * stolen): all columns, or those of 'columns'. */
 static json_t *
-select_op(const struct ovsdb_table_schema *ts, json_t *where,
-          const char *const *columns)
+select_op(const char *table, json_t *where, const char *const *columns)
 {
     json_t *op = json_pack("{s:s, s:s, s:o}", "op", "select",
-                           "table", ts->name, "where", where);
+                           "table", table, "where", where);
 
     if (columns) {
         json_t *names = json_array();
@@ -536,10 +536,12 @@ select_op(const struct ovsdb_table_schema *ts, json_t *where,
     return op;
 }
 
-/* A batch of selects: the "transact" parameters and the table of each. */
+/* A batch of selects: the "transact" parameters, the table name of each
+ * select, and the reply once it has come. */
 struct selects {
     json_t *params;
-    GPtrArray *tables;
+    GPtrArray *tables;          /* const char *: names, not owned. */
+    json_t *reply;
 };
 
 static void
@@ -547,14 +549,23 @@ selects_init(struct selects *s)
 {
     s->params = json_pack("[s]", db_name);
     s->tables = g_ptr_array_new();
+    s->reply = NULL;
 }
 
 static void
-selects_add(struct selects *s, const struct ovsdb_table_schema *ts,
-            json_t *where, const char *const *columns)
+selects_destroy(struct selects *s)
 {
-    json_array_append_new(s->params, select_op(ts, where, columns));
-    g_ptr_array_add(s->tables, (void *) ts);
+    json_decref(s->params);
+    g_ptr_array_free(s->tables, TRUE);
+    json_decref(s->reply);
+}
+
+static void
+selects_add(struct selects *s, const char *table, json_t *where,
+            const char *const *columns)
+{
+    json_array_append_new(s->params, select_op(table, where, columns));
+    g_ptr_array_add(s->tables, (void *) table);
 }
 
 /* Adds the rows of a select's result 'rows' to the view, as rows of 'ts'
@@ -596,21 +607,48 @@ view_add_rows(const struct ovsdb_table_schema *ts, json_t *rows)
     }
 }
 
-/* Runs the selects of 's' (and frees them), adding their rows to the
+/* Adds the rows of the reply of 's' to the view, if every select
+ * succeeded on a table of the view's schema; returns false (the view
+ * unchanged) if not. */
+static bool
+selects_apply(const struct selects *s)
+{
+    json_t *result = jsonrpc_msg_result(s->reply);
+
+    if (!json_is_array(result) || json_array_size(result) < s->tables->len) {
+        return false;
+    }
+    for (size_t i = 0; i < s->tables->len; i++) {
+        json_t *r = json_array_get(result, i);
+
+        if (!ovsdb_schema_get_table(view->schema, s->tables->pdata[i])
+            || !json_is_array(json_object_get(r, "rows"))) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < s->tables->len; i++) {
+        view_add_rows(ovsdb_schema_get_table(view->schema,
+                                             s->tables->pdata[i]),
+                      json_object_get(json_array_get(result, i), "rows"));
+    }
+    return true;
+}
+
+/* Runs the selects of 's' (and destroys it), adding their rows to the
  * view.  Returns false if the connection was lost (see transact()). */
 static bool
 selects_run(struct selects *s)
 {
-    json_t *reply = transact(s->params);
-    json_t *result = jsonrpc_msg_result(reply);
+    bool ok;
 
-    for (size_t i = 0; reply && i < s->tables->len; i++) {
-        view_add_rows(s->tables->pdata[i],
-                      json_object_get(json_array_get(result, i), "rows"));
+    s->reply = transact(s->params);
+    s->params = NULL;           /* Stolen. */
+    ok = s->reply != NULL;
+    if (ok && !selects_apply(s)) {
+        fatal("%s: unexpected reply to a read", db);
     }
-    g_ptr_array_free(s->tables, TRUE);
-    json_decref(reply);
-    return reply != NULL;
+    selects_destroy(s);
+    return ok;
 }
 
 /* READ_NAMED's second read: the interfaces of the ports read (for
@@ -634,7 +672,7 @@ read_relatives(const struct ovsdb_table_schema *port_ts,
 
             g_hash_table_add(held, (void *) u);
             if (!g_hash_table_contains(view->by_uuid, u)) {
-                selects_add(&s, iface_ts, json_pack(
+                selects_add(&s, iface_ts->name, json_pack(
                                 "[[s, s, o]]", "_uuid", "==", uuid_json(u)),
                             iface_columns);
             }
@@ -644,7 +682,7 @@ read_relatives(const struct ovsdb_table_schema *port_ts,
         struct vrow *iface = ifaces->pdata[i];
 
         if (!g_hash_table_contains(held, &iface->uuid)) {
-            selects_add(&s, port_ts, json_pack(
+            selects_add(&s, port_ts->name, json_pack(
                             "[[s, s, [s, [o]]]]", "interfaces", "includes",
                             "set", uuid_json(&iface->uuid)),
                         fake_port_columns);
@@ -654,19 +692,79 @@ read_relatives(const struct ovsdb_table_schema *port_ts,
     if (s.tables->len) {
         return selects_run(&s);
     }
-    json_decref(s.params);
-    g_ptr_array_free(s.tables, TRUE);
+    selects_destroy(&s);
     return true;
 }
 
+/* The tables that the runs other than READ_ALL read: those of the model
+ * and of the controller, manager and SSL commands.  A schema is not
+ * needed to name them, so that the read can go out with the request for
+ * the schema (connect_db()). */
+static const char *const model_tables[] = {
+    "Open_vSwitch", "Bridge", "Port", "Interface", "Controller", "Manager",
+    "SSL",
+};
+
+/* The first read of a run, as 'mode' says (see above): READ_ALL reads
+ * every table of 'schema'; the others only model_tables[] ('schema' may
+ * then be NULL), with 'names' (strings) READ_NAMED's port and interface
+ * names. */
+static void
+read_selects(struct selects *s, enum read_mode mode, const GPtrArray *names,
+             const struct ovsdb_schema *schema)
+{
+    selects_init(s);
+    if (mode == READ_ALL) {
+        for (size_t t = 0; t < schema->n_tables; t++) {
+            selects_add(s, schema->tables[t]->name, json_array(), NULL);
+        }
+        return;
+    }
+    for (size_t t = 0; t < G_N_ELEMENTS(model_tables); t++) {
+        const char *table = model_tables[t];
+
+        if (schema && !ovsdb_schema_get_table(schema, table)) {
+            continue;
+        } else if (!strcmp(table, "Port")) {
+            selects_add(s, table, json_pack("[[s, s, b]]",
+                                            "fake_bridge", "==", 1),
+                        fake_port_columns);
+            if (mode == READ_MODEL) {
+                selects_add(s, table, json_pack("[[s, s, b]]",
+                                                "fake_bridge", "==", 0),
+                            port_columns);
+            }
+            for (size_t i = 0; mode == READ_NAMED && i < names->len; i++) {
+                selects_add(s, table, json_pack("[[s, s, s]]", "name", "==",
+                                                names->pdata[i]),
+                            fake_port_columns);
+            }
+        } else if (!strcmp(table, "Interface")) {
+            if (mode == READ_MODEL) {
+                selects_add(s, table, json_array(), iface_columns);
+            }
+            for (size_t i = 0; mode == READ_NAMED && i < names->len; i++) {
+                selects_add(s, table, json_pack("[[s, s, s]]", "name", "==",
+                                                names->pdata[i]),
+                            iface_columns);
+            }
+        } else {
+            selects_add(s, table, json_array(), NULL);
+        }
+    }
+}
+
 /* Reads the database into a new view, as 'mode' says (see above);
- * 'names' (strings) are READ_NAMED's port and interface names.  Returns
- * false if the connection was lost (see transact()). */
+ * 'names' (strings) are READ_NAMED's port and interface names.  'pre', if
+ * not NULL, is that read already done (connect_db()): it is used if the
+ * schema allows 'mode' and every select succeeded, and destroyed.
+ * Returns false if the connection was lost (see transact()). */
 static bool
 view_load(struct ovsdb_schema *schema, enum read_mode mode,
-          const GPtrArray *names)
+          const GPtrArray *names, struct selects *pre)
 {
     const struct ovsdb_table_schema *port_ts, *iface_ts;
+    bool done = false;
     struct selects s;
 
     view_free(view);
@@ -677,39 +775,17 @@ view_load(struct ovsdb_schema *schema, enum read_mode mode,
         || !ovsdb_table_schema_get_column(port_ts, "fake_bridge")) {
         mode = READ_ALL;
     }
-    selects_init(&s);
-    for (size_t t = 0; t < schema->n_tables; t++) {
-        const struct ovsdb_table_schema *ts = schema->tables[t];
-
-        if (mode != READ_ALL && ts == port_ts) {
-            selects_add(&s, ts, json_pack("[[s, s, b]]",
-                                          "fake_bridge", "==", 1),
-                        fake_port_columns);
-            if (mode == READ_MODEL) {
-                selects_add(&s, ts, json_pack("[[s, s, b]]",
-                                              "fake_bridge", "==", 0),
-                            port_columns);
-            }
-            for (size_t i = 0; mode == READ_NAMED && i < names->len; i++) {
-                selects_add(&s, ts, json_pack("[[s, s, s]]", "name", "==",
-                                              names->pdata[i]),
-                            fake_port_columns);
-            }
-        } else if (mode != READ_ALL && ts == iface_ts) {
-            if (mode == READ_MODEL) {
-                selects_add(&s, ts, json_array(), iface_columns);
-            }
-            for (size_t i = 0; mode == READ_NAMED && i < names->len; i++) {
-                selects_add(&s, ts, json_pack("[[s, s, s]]", "name", "==",
-                                              names->pdata[i]),
-                            iface_columns);
-            }
-        } else {
-            selects_add(&s, ts, json_array(), NULL);
+    if (pre) {
+        done = mode != READ_ALL && selects_apply(pre);
+        selects_destroy(pre);
+    }
+    if (!done) {
+        read_selects(&s, mode, names, schema);
+        if (!selects_run(&s)) {
+            return false;
         }
     }
-    return (selects_run(&s)
-            && (mode != READ_NAMED || read_relatives(port_ts, iface_ts)));
+    return mode != READ_NAMED || read_relatives(port_ts, iface_ts);
 }
 
 /* ---------------------------------------------------------------------
@@ -3487,7 +3563,6 @@ build_txn(bool bump_cfg, bool dry_run, size_t *n_ops)
 
 /* ---------------------------------------------------------------------
  * Main. */
-static char *db;
 static int timeout_secs;
 static bool no_wait;
 static bool dry_run;            /* --dry-run: end the txn with "abort". */
@@ -3762,8 +3837,54 @@ open_rpc(bool keep_trying)
     }
 }
 
+/* Sends 'request' (get_schema, stolen) and the read of 'pre' together,
+ * without waiting between them, and receives both replies: the schema's
+ * in '*replyp', the read's in 'pre'.  One round trip fewer for every run.
+ * Returns 0 or a negative errno value. */
+static int
+get_schema_and_read(json_t *request, struct selects *pre, json_t **replyp)
+{
+    json_t *read = jsonrpc_create_request("transact", pre->params, NULL);
+    json_t *schema_id = json_incref(json_object_get(request, "id"));
+    json_t *read_id = json_incref(json_object_get(read, "id"));
+    int error;
+
+    pre->params = NULL;         /* Stolen. */
+    *replyp = NULL;
+    error = jsonrpc_send(rpc, request);
+    if (!error) {
+        error = jsonrpc_send(rpc, read);
+    } else {
+        json_decref(read);
+    }
+    while (!error && (!*replyp || !pre->reply)) {
+        json_t *msg;
+        json_t *id;
+
+        error = jsonrpc_recv_block(rpc, &msg, -1);
+        if (error) {
+            break;
+        }
+        id = json_object_get(msg, "id");
+        if (id && json_equal(id, schema_id) && !*replyp) {
+            *replyp = msg;
+        } else if (id && json_equal(id, read_id) && !pre->reply) {
+            pre->reply = msg;
+        } else {
+            json_decref(msg);
+        }
+    }
+    json_decref(schema_id);
+    json_decref(read_id);
+    return error;
+}
+
+/* Connects to the database server and reads its schema into a new view.
+ * 'pre', if not NULL, is the run's first read (read_selects() without a
+ * schema), sent along with the request for the schema; its reply is left
+ * in it for view_load(). */
 static void
-connect_db(void)
+connect_db(struct selects *pre)
 {
     json_t *reply, *request;
     int error;
@@ -3782,7 +3903,11 @@ connect_db(void)
     rpc = open_rpc(retry);
     request = jsonrpc_create_request("get_schema",
                                      json_pack("[s]", db_name), NULL);
-    error = jsonrpc_transact_block(rpc, request, &reply, -1);
+    if (!pre) {
+        error = jsonrpc_transact_block(rpc, request, &reply, -1);
+    } else {
+        error = get_schema_and_read(request, pre, &reply);
+    }
     if (error || jsonrpc_msg_error(reply)) {
         fatal("%s: could not retrieve schema", db);
     }
@@ -3811,7 +3936,7 @@ static void
 reconnect_db(void)
 {
     jsonrpc_close(rpc);
-    connect_db();
+    connect_db(NULL);
 }
 
 /* Waits until the switching daemon has applied configuration 'next_cfg'
@@ -3866,6 +3991,8 @@ main(int argc, char **argv)
     const char *rundir;
     enum read_mode mode = READ_NAMED;
     GPtrArray *names = g_ptr_array_new();
+    struct selects pre;         /* The first read, sent with get_schema. */
+    bool first = true;
 
     set_program_name(argv[0]);
     cmds = parse_commands(argc, argv);
@@ -3893,7 +4020,10 @@ main(int argc, char **argv)
         signal(SIGALRM, alarm_handler);
         alarm(timeout_secs);
     }
-    connect_db();
+    if (mode != READ_ALL) {
+        read_selects(&pre, mode, names, NULL);
+    }
+    connect_db(mode != READ_ALL ? &pre : NULL);
 
     for (;;) {
         struct ovsdb_schema *schema = view->schema;
@@ -3903,9 +4033,12 @@ main(int argc, char **argv)
         size_t n_ops = 0;
         GPtrArray *ovs;
 
-        if (!view_load(schema, mode, names)) {
+        if (!view_load(schema, mode, names,
+                       first && mode != READ_ALL ? &pre : NULL)) {
+            first = false;
             continue;           /* Connected again (--retry). */
         }
+        first = false;
         cache_valid = false;
         ovs = live_rows("Open_vSwitch");
         ovs_row = ovs->len ? ovs->pdata[0] : row_insert_named("Open_vSwitch");
