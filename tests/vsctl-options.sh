@@ -416,4 +416,25 @@ is "$(cat "$T/midrun-once.out")" \
 is "$("$VSCTL" --db="unix:$M/db.sock" br-exists mid-once; echo $?)" 2 \
     "  and nothing was committed"
 
+# A schema without one of the tables vsctl reads along with the schema
+# (SSL): that first read fails, and vsctl reads again, by the schema.
+python3 - "$SCHEMA" "$T/nossl.ovsschema" <<'PY'
+import json, sys
+schema = json.load(open(sys.argv[1]))
+del schema["tables"]["SSL"]
+del schema["tables"]["Open_vSwitch"]["columns"]["ssl"]
+json.dump(schema, open(sys.argv[2], "w"))
+PY
+N=$T/nossl
+mkdir -p "$N"
+"$SERVER" --remote="punix:$N/db.sock" --unixctl=none \
+    --pidfile="$N/server.pid" --schema="$T/nossl.ovsschema" --detach \
+    "$N/conf.db" 2>"$N/start.log"
+ok $? "vsdb-server on a schema without SSL"
+pidfiles="$pidfiles $N/server.pid"
+"$VSCTL" --db="unix:$N/db.sock" --no-wait add-br nb -- add-port nb np \
+    >"$T/nossl.out" 2>&1
+is "$?:$(cat "$T/nossl.out")" "0:" "vsctl add-br, add-port on it"
+is "$("$VSCTL" --db="unix:$N/db.sock" list-ports nb)" np "  list-ports"
+
 done_testing
