@@ -257,24 +257,23 @@ out=$(XSV_MODULEDIR=$nomod "$top_builddir/vswitch/vsctl" \
     --timeout=5 show 2>"$dir/call.err")
 is "$?" 1 "no module: vsctl with SSL fails, though the module is beside it"
 like "$(cat "$dir/call.err")" "^vsctl: $no_module" "... with the reason"
+# refused WHAT REGEX: with $nomod/stream-ssl.so in place, an ssl: call
+# fails, with an error matching REGEX.
+refused() {
+    # shellcheck disable=SC2086
+    out=$(XSV_MODULEDIR=$nomod "$ts" --timeout 5000 $client_ssl \
+        call "ssl:127.0.0.1:$ssl_port" echo 2>"$dir/call.err")
+    is "$?" 1 "$1: the call fails"
+    like "$(cat "$dir/call.err")" "$2" "... saying why"
+}
 printf 'not a module\n' >"$nomod/stream-ssl.so"
-# shellcheck disable=SC2086
-out=$(XSV_MODULEDIR=$nomod "$ts" --timeout 5000 $client_ssl \
-    call "ssl:127.0.0.1:$ssl_port" echo 2>"$dir/call.err")
-is "$?" 1 "a file that is not a module: the call fails"
-like "$(cat "$dir/call.err")" \
-    "cannot load $nomod/stream-ssl\\.so \\(.*stream-ssl\\.so: .+\\)" \
-    "... with dlopen's reason"
+refused "a file that is not a module" \
+    "cannot load $nomod/stream-ssl\\.so \\(.*stream-ssl\\.so: .+\\)"
 # A shared library, but not the module: jansson, which test-stream links.
 jansson=$(ldd "$ts" | sed -n 's/.*=> \(.*libjansson[^ ]*\) .*/\1/p')
 cp "$jansson" "$nomod/stream-ssl.so"
-# shellcheck disable=SC2086
-out=$(XSV_MODULEDIR=$nomod "$ts" --timeout 5000 $client_ssl \
-    call "ssl:127.0.0.1:$ssl_port" echo 2>"$dir/call.err")
-is "$?" 1 "another library in the module's place: the call fails"
-like "$(cat "$dir/call.err")" \
-    "unavailable: $nomod/stream-ssl\\.so is not an SSL module \\(.*symbol" \
-    "... saying so"
+refused "another library in the module's place" \
+    "unavailable: $nomod/stream-ssl\\.so is not an SSL module \\(.*symbol"
 
 # --- stock ovsdb-client against test-stream ---
 if command -v ovsdb-client >/dev/null 2>&1; then

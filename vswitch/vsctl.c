@@ -3437,6 +3437,23 @@ wait_op(const struct vrow *r)
                      "timeout", 0);
 }
 
+/* Appends to 'ops' operation 'op' on read row 'r', with member 'key' set
+ * to 'value' (stolen: the changed columns, or the mutations), unless
+ * 'value' is empty. */
+static void
+append_row_op(json_t *ops, const struct vrow *r, const char *op,
+              const char *key, json_t *value)
+{
+    if (!json_object_size(value) && !json_array_size(value)) {
+        json_decref(value);
+        return;
+    }
+    json_array_append_new(ops, json_pack("{s:s, s:s, s:o, s:o}", "op", op,
+                                         "table", r->ts->name,
+                                         "where", where_uuid(r),
+                                         key, value));
+}
+
 /* Builds the transaction.  Returns NULL if there is nothing to do (then,
  * as ovs-vsctl, nothing is sent, --dry-run or not).  With 'dry_run' the
  * transaction ends with an "abort" operation: the server runs every
@@ -3531,25 +3548,9 @@ build_txn(bool bump_cfg, bool dry_run, size_t *n_ops)
                         "table", r->ts->name, "where", where_uuid(r)));
                 }
             } else if (r->old && row_modified(r)) {
-                json_t *row = row_json(r, true);
-                json_t *mutations = row_mutations(r);
-
-                if (json_object_size(row)) {
-                    json_array_append_new(ops, json_pack(
-                        "{s:s, s:s, s:o, s:o}", "op", "update",
-                        "table", r->ts->name, "where", where_uuid(r),
-                        "row", row));
-                } else {
-                    json_decref(row);
-                }
-                if (json_array_size(mutations)) {
-                    json_array_append_new(ops, json_pack(
-                        "{s:s, s:s, s:o, s:o}", "op", "mutate",
-                        "table", r->ts->name, "where", where_uuid(r),
-                        "mutations", mutations));
-                } else {
-                    json_decref(mutations);
-                }
+                append_row_op(ops, r, "update", "row", row_json(r, true));
+                append_row_op(ops, r, "mutate", "mutations",
+                              row_mutations(r));
             }
         }
     }
