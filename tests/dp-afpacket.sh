@@ -22,9 +22,7 @@
 if [ "$(id -u)" -ne 0 ]; then
     skip_all "needs root for private network namespaces"
 fi
-for prog in ip iperf3 tcpdump ping unshare ss; do
-    command -v $prog >/dev/null || skip_all "$prog not installed"
-done
+require_programs ip iperf3 tcpdump ping unshare ss
 if [ -z "${XSV_IN_NETNS:-}" ]; then
     trap - EXIT
     rm -rf "$TMPDIR_TEST"

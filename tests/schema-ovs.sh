@@ -16,9 +16,7 @@ OVS_SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
 SCRIPT=$top_srcdir/tests/vsctl-script.sh
 
 ovs_available || skip_all "Open vSwitch (openvswitch-switch) not installed"
-for prog in ovsdb-tool ovsdb-client ovs-vsctl; do
-    command -v $prog >/dev/null || skip_all "$prog not installed"
-done
+require_programs ovsdb-tool ovsdb-client ovs-vsctl
 
 T=$TMPDIR_TEST
 OURS=unix:$T/ours/db.sock
@@ -99,9 +97,7 @@ n=$(grep -c '^\$ vsctl ' "$T/ours.txt")
 [ "$n" -ge 40 ]
 ok $? "the session has at least 40 commands ($n)"
 
-cmp -s "$T/ours.txt" "$T/stock.txt"
-ok $? "the two transcripts are identical"
-diff -u "$T/stock.txt" "$T/ours.txt" | head -40 | sed 's/^/# /'
+same_file "$T/stock.txt" "$T/ours.txt" "the two transcripts are identical"
 
 # Stock ovs-vsctl warns when the server's schema lacks a table or column
 # it monitors.  Only whole-row list (of columns we do not implement) may.

@@ -10,6 +10,8 @@
 #   alive PID, stop_pidfile FILE   (processes the test started)
 #   wait_until SECONDS CMD...      (polls CMD until it succeeds)
 #   free_port                      (a free TCP port on 127.0.0.1)
+#   require_programs PROG...       (skip_all unless each is on PATH)
+#   same_file WANT GOT DESCRIPTION (ok if identical, else their diff)
 set -u
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -47,6 +49,24 @@ free_port() {
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
+}
+# require_programs PROG...: skips the whole test ("PROG not installed")
+# unless every PROG is on PATH.
+require_programs() {
+    for required_ in "$@"; do
+        command -v "$required_" >/dev/null ||
+            skip_all "$required_ not installed"
+    done
+}
+# same_file WANT GOT DESCRIPTION: passes if the two files are identical;
+# if not, the start of their diff follows as comments.
+same_file() {
+    if cmp -s "$1" "$2"; then
+        ok 0 "$3"
+    else
+        ok 1 "$3"
+        diff -u "$1" "$2" | head -40 | sed 's/^/# /'
+    fi
 }
 # alive PID: whether process PID still runs.  A zombie (waiting for its
 # parent, or for init to reap it) has released its files, sockets and

@@ -26,9 +26,7 @@ SCHEMA=$top_srcdir/vswitch/vswitch.ovsschema
 SERVER=$top_builddir/vswitch/vsdb-server
 VSCTL=$top_builddir/vswitch/vsctl
 
-for prog in ovs-vsctl ovsdb-server ovsdb-tool ovsdb-client; do
-    command -v $prog >/dev/null || skip_all "$prog not installed"
-done
+require_programs ovs-vsctl ovsdb-server ovsdb-tool ovsdb-client
 [ -e "$STOCK_SCHEMA" ] || skip_all "$STOCK_SCHEMA not installed"
 for f in "$SERVER" "$VSCTL"; do
     [ -x "$f" ] || skip_all "$f not built"

@@ -17,9 +17,7 @@ SCRIPT=$top_srcdir/tests/vsctl-script.sh
 VSCTL=$top_builddir/vswitch/vsctl
 
 ovs_available || skip_all "Open vSwitch (openvswitch-switch) not installed"
-for prog in ovsdb-tool ovsdb-client ovs-vsctl; do
-    command -v $prog >/dev/null || skip_all "$prog not installed"
-done
+require_programs ovsdb-tool ovsdb-client ovs-vsctl
 [ -x "$VSCTL" ] || skip_all "$VSCTL not built"
 
 T=$TMPDIR_TEST

@@ -19,10 +19,8 @@ SCHEMA=$top_srcdir/vswitch/vswitch.ovsschema
 SERVER=$top_builddir/vswitch/vsdb-server
 
 ovs_available || skip_all "Open vSwitch (openvswitch-switch) not installed"
-for prog in ovsdb-tool ovsdb-client ovs-vsctl ovs-appctl ovsdb-server \
-            python3; do
-    command -v $prog >/dev/null || skip_all "$prog not installed"
-done
+require_programs ovsdb-tool ovsdb-client ovs-vsctl ovs-appctl ovsdb-server \
+    python3
 [ -x "$SERVER" ] || skip_all "$SERVER not built"
 
 T=$TMPDIR_TEST
@@ -148,9 +146,8 @@ for name in cond since plain; do
     n=$(grep -c . "$T/$name.stock.n")
     [ "$n" -ge 10 ]
     ok $? "$name: stock ovsdb-client's output has $n lines"
-    cmp -s "$T/$name.stock.n" "$T/$name.ours.n"
-    ok $? "$name: the same with vsdb-server"
-    diff -u "$T/$name.stock.n" "$T/$name.ours.n" | head -30 | sed 's/^/# /'
+    same_file "$T/$name.stock.n" "$T/$name.ours.n" \
+        "$name: the same with vsdb-server"
 done
 # What the condition changes must have produced, as stock does.
 like "$(cat "$T/cond.ours.n")" "^br1,delete,," \
@@ -343,9 +340,8 @@ done
 n=$(grep -c '^notify' "$T/rpc.stock")
 [ "$n" -ge 12 ]
 ok $? "stock ovsdb-server sent $n notifications in the JSON-RPC session"
-cmp -s "$T/rpc.stock" "$T/rpc.ours"
-ok $? "vsdb-server's JSON-RPC transcript is the same"
-diff -u "$T/rpc.stock" "$T/rpc.ours" | head -40 | sed 's/^/# /'
+same_file "$T/rpc.stock" "$T/rpc.ours" \
+    "vsdb-server's JSON-RPC transcript is the same"
 sed 's/^/# /' "$T/rpc.ours.err" | head -5
 for e in "unknown monitor session" "duplicate monitor ID" \
          "no table named Interface in monitor session" \

@@ -13,9 +13,7 @@ SCHEMA=$top_srcdir/vswitch/vswitch.ovsschema
 SERVER=$top_builddir/vswitch/vsdb-server
 
 ovs_available || skip_all "Open vSwitch (openvswitch-switch) not installed"
-for prog in ovsdb-tool ovsdb-client ovs-vsctl ovsdb-server python3; do
-    command -v $prog >/dev/null || skip_all "$prog not installed"
-done
+require_programs ovsdb-tool ovsdb-client ovs-vsctl ovsdb-server python3
 [ -x "$SERVER" ] || skip_all "$SERVER not built"
 
 T=$TMPDIR_TEST
@@ -187,9 +185,8 @@ done
 n=$(grep -c 'notify stolen' "$T/locks.stock")
 [ "$n" -ge 3 ]
 ok $? "stock told $n clients their lock was stolen"
-cmp -s "$T/locks.stock" "$T/locks.ours"
-ok $? "vsdb-server's transcript is the same"
-diff -u "$T/locks.stock" "$T/locks.ours" | head -40 | sed 's/^/# /'
+same_file "$T/locks.stock" "$T/locks.ours" \
+    "vsdb-server's transcript is the same"
 sed 's/^/# /' "$T/locks.ours.err" | head -5
 
 # locks_lost in a manager's status: a passive peer (the manager's end)
@@ -243,9 +240,8 @@ for side in ours stock; do
 done
 grep -q 'locks_lost=x' "$T/lost.stock"
 ok $? "stock: the peer's stolen lock is lost in its status"
-cmp -s "$T/lost.stock" "$T/lost.ours"
-ok $? "vsdb-server's status is the same (locks_held, then locks_lost)"
-diff -u "$T/lost.stock" "$T/lost.ours" | head -20 | sed 's/^/# /'
+same_file "$T/lost.stock" "$T/lost.ours" \
+    "vsdb-server's status is the same (locks_held, then locks_lost)"
 for side in ours stock; do
     kill "$(cat "$T/peer.$side.pid")" 2>/dev/null
 done

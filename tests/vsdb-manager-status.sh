@@ -15,9 +15,7 @@
 SCHEMA=$top_srcdir/vswitch/vswitch.ovsschema
 SERVER=$top_builddir/vswitch/vsdb-server
 
-for prog in ovsdb-server ovsdb-tool ovsdb-client ovs-vsctl python3; do
-    command -v $prog >/dev/null || skip_all "$prog not installed"
-done
+require_programs ovsdb-server ovsdb-tool ovsdb-client ovs-vsctl python3
 [ -x "$SERVER" ] || skip_all "$SERVER not built"
 
 T=$TMPDIR_TEST

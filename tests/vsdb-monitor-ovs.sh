@@ -15,9 +15,7 @@ SCHEMA=$top_srcdir/vswitch/vswitch.ovsschema
 SERVER=$top_builddir/vswitch/vsdb-server
 
 ovs_available || skip_all "Open vSwitch (openvswitch-switch) not installed"
-for prog in ovsdb-tool ovsdb-client ovs-vsctl ovsdb-server; do
-    command -v $prog >/dev/null || skip_all "$prog not installed"
-done
+require_programs ovsdb-tool ovsdb-client ovs-vsctl ovsdb-server
 [ -x "$SERVER" ] || skip_all "$SERVER not built"
 
 T=$TMPDIR_TEST
@@ -123,9 +121,8 @@ for name in mon-br mon-port cond-br cond-port since-br since-port; do
     n=$(grep -c . "$T/$name.stock.n")
     [ "$n" -ge 8 ]
     ok $? "$name: stock ovsdb-server's output has $n lines"
-    cmp -s "$T/$name.stock.n" "$T/$name.ours.n"
-    ok $? "$name: vsdb-server's is the same"
-    diff -u "$T/$name.stock.n" "$T/$name.ours.n" | head -30 | sed 's/^/# /'
+    same_file "$T/$name.stock.n" "$T/$name.ours.n" \
+        "$name: vsdb-server's is the same"
 done
 
 done_testing

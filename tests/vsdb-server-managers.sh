@@ -13,9 +13,7 @@
 SCHEMA=$top_srcdir/vswitch/vswitch.ovsschema
 SERVER=$top_builddir/vswitch/vsdb-server
 
-for prog in ovsdb-client ovs-vsctl python3; do
-    command -v $prog >/dev/null || skip_all "$prog not installed"
-done
+require_programs ovsdb-client ovs-vsctl python3
 [ -x "$SERVER" ] || skip_all "$SERVER not built"
 
 T=$TMPDIR_TEST

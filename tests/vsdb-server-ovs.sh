@@ -14,9 +14,7 @@ SCRIPT=$top_srcdir/tests/vsctl-script.sh
 SERVER=$top_builddir/vswitch/vsdb-server
 
 ovs_available || skip_all "Open vSwitch (openvswitch-switch) not installed"
-for prog in ovsdb-tool ovsdb-client ovs-vsctl ovs-appctl; do
-    command -v $prog >/dev/null || skip_all "$prog not installed"
-done
+require_programs ovsdb-tool ovsdb-client ovs-vsctl ovs-appctl
 [ -x "$SERVER" ] || skip_all "$SERVER not built"
 
 T=$TMPDIR_TEST
@@ -102,9 +100,7 @@ ok $? "the session has at least 40 commands ($n)"
 total=$(wc -l <"$T/stock.txt")
 differ=$(diff "$T/stock.txt" "$T/ours.txt" | grep -c '^>')
 echo "# transcript: $total lines; $differ differ"
-cmp -s "$T/ours.txt" "$T/stock.txt"
-ok $? "the two transcripts are identical"
-diff -u "$T/stock.txt" "$T/ours.txt" | head -60 | sed 's/^/# /'
+same_file "$T/stock.txt" "$T/ours.txt" "the two transcripts are identical"
 
 vsctl() { ovs-vsctl --db="$OURS" --no-wait "$@"; }
 
