@@ -697,15 +697,20 @@ monitor_send(struct conn *c, const struct monitor *m, json_t *updates)
     }
 }
 
-/* Tells every monitor of 'db' about 'changes'. */
+/* Tells the monitors of 'db' about 'changes': those of 'only' if it is
+ * nonnull, else those of every connection but 'skip'. */
 static void
-monitors_notify(struct db *db, const json_t *changes)
+monitors_notify(struct db *db, const json_t *changes, const struct conn *only,
+                const struct conn *skip)
 {
     guint i, j;
 
     for (i = 0; i < conns->len; i++) {
         struct conn *c = g_ptr_array_index(conns, i);
 
+        if ((only && c != only) || c == skip) {
+            continue;
+        }
         for (j = 0; j < c->monitors->len; j++) {
             struct monitor *m = g_ptr_array_index(c->monitors, j);
             json_t *updates;
@@ -1013,11 +1018,11 @@ static unsigned int commit_seq;
  * from it are recomputed in the main loop. */
 static bool db_config_changed;
 
-/* Runs the transaction 'ops' on 'db' for 'c'.  Returns the reply to send,
- * or NULL if the transaction is blocked (then it is queued, with 'start'
- * kept from an earlier attempt).  The caller runs run_pending() when
+/* Runs the transaction 'ops' on 'db' for 'c' and sends 'c' the reply,
+ * unless the transaction is blocked (then it is queued, with 'start' kept
+ * from an earlier attempt).  The caller runs run_pending() when
  * 'commit_seq' has changed. */
-static json_t *
+static void
 execute(struct conn *c, struct db *db, const json_t *id, json_t *ops,
         long long int start)
 {
@@ -1028,13 +1033,14 @@ execute(struct conn *c, struct db *db, const json_t *id, json_t *ops,
         .can_block = true,
     };
     struct ovsdb_execute_status status = { 0 };
-    json_t *result = NULL, *changes = NULL, *reply;
+    json_t *result = NULL, *changes = NULL;
     int error;
 
     if (db == &server_db && !ops_read_only(ops)) {
-        return jsonrpc_create_error(
-            json_pack("{ssss}", "error", "not allowed",
-                      "details", "the _Server database is read-only"), id);
+        conn_send(c, jsonrpc_create_error(
+                      json_pack("{ssss}", "error", "not allowed", "details",
+                                "the _Server database is read-only"), id));
+        return;
     }
     error = ovsdb_execute(db->db, ops, &result, &changes, &options, &status);
     if (error == OVSDB_EXECUTE_BLOCKED) {
@@ -1047,14 +1053,14 @@ execute(struct conn *c, struct db *db, const json_t *id, json_t *ops,
         p->start = start;
         pending_txns = g_list_append(pending_txns, p);
         g_free(status.comment);
-        return NULL;
+        return;
     }
     if (error) {
         g_free(status.comment);
-        return jsonrpc_create_error(
-            json_pack("{ssss}", "error", "syntax error",
-                      "details", "transact parameters must be an array"),
-            id);
+        conn_send(c, jsonrpc_create_error(
+                      json_pack("{ssss}", "error", "syntax error", "details",
+                                "transact parameters must be an array"), id));
+        return;
     }
     if (changes && db_persist(db, changes, status.comment)) {
         /* The database in memory is ahead of the file: stop before anyone
@@ -1062,20 +1068,23 @@ execute(struct conn *c, struct db *db, const json_t *id, json_t *ops,
         LOG_ERR("exiting: the database file cannot be written");
         exit(EXIT_FAILURE);
     }
-    reply = jsonrpc_create_reply(result, id);
     g_free(status.comment);
-    if (changes) {
-        /* The updates go before the reply, as Open vSwitch sends them:
-         * the client's replica holds the change once its commit is
-         * acknowledged. */
-        commit_seq++;
-        if (db == &main_db) {
-            db_config_changed = true;
-        }
-        monitors_notify(db, changes);
-        json_decref(changes);
+    if (!changes) {
+        conn_send(c, jsonrpc_create_reply(result, id));
+        return;
     }
-    return reply;
+    commit_seq++;
+    if (db == &main_db) {
+        db_config_changed = true;
+    }
+    /* The client's own monitors hear of the change before the reply, as
+     * Open vSwitch does it, so that its replica holds the change once its
+     * commit is acknowledged; the other monitors right after it, so that
+     * the reply does not wait for them. */
+    monitors_notify(db, changes, c, NULL);
+    conn_send(c, jsonrpc_create_reply(result, id));
+    monitors_notify(db, changes, NULL, c);
+    json_decref(changes);
 }
 
 /* Re-runs the blocked transactions, again as long as one of them
@@ -1097,13 +1106,9 @@ run_pending(void)
         pending_txns = NULL;
         for (l = list; l; l = l->next) {
             struct pending *p = l->data;
-            json_t *reply = NULL;
 
             if (!p->conn->dead) {
-                reply = execute(p->conn, p->db, p->id, p->ops, p->start);
-            }
-            if (reply) {
-                conn_send(p->conn, reply);
+                execute(p->conn, p->db, p->id, p->ops, p->start);
             }
             json_decref(p->id);
             json_decref(p->ops);
@@ -1631,9 +1636,9 @@ handle_request(struct conn *c, const char *method, json_t *params,
             for (i = 1; i < json_array_size(params); i++) {
                 json_array_append(ops, json_array_get(params, i));
             }
-            result = execute(c, db, id, ops, time_msec());
+            execute(c, db, id, ops, time_msec());
             json_decref(ops);
-            return result;      /* Already a reply, or NULL (blocked). */
+            return NULL;        /* Sent, or blocked. */
         }
     } else if (!strcmp(method, "monitor")) {
         result = do_monitor(c, params, MONITOR_V1, &err);
@@ -2346,7 +2351,7 @@ remotes_write_status(void)
         g_free(err);
     } else if (done) {
         commit_seq++;
-        monitors_notify(&main_db, done);
+        monitors_notify(&main_db, done, NULL, NULL);
         json_decref(done);
     }
     json_decref(changes);
