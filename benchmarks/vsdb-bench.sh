@@ -27,9 +27,10 @@
 #                 `add-port br1 pN`, one after the other (total, seconds);
 #   fanout        10 `ovsdb-client monitor unix:SOCK Open_vSwitch Bridge
 #                 name` clients in the background, each writing to a file;
-#                 once all 10 have printed the initial rows, one `add-br`
-#                 by the client; the time from the start of that command
-#                 until all 10 files hold the new row (polled every 0.2 ms);
+#                 once all 10 have printed the initial rows, `add-br` by
+#                 the client, RUNS times after one warm-up: the median
+#                 time from the start of that command until all 10 files
+#                 hold the new row (watched with inotify);
 #   fanout_raw    the same, but the bridge is added by one transaction
 #                 sent over a connection opened beforehand: the server's
 #                 commit and fan-out without a client process's start;
@@ -122,7 +123,7 @@ trap 'exit 130' INT TERM
 #   vb run LOG PROGRAM ARG...   runs PROGRAM, appends its wall time (ms) to
 #                               LOG, exits with its status;
 #   vb fanout NEEDLE TIMEOUT_MS N FILE1..FILEN [PROGRAM ARG...]
-#                               runs PROGRAM (if any) and polls the N files
+#                               runs PROGRAM (if any) and watches the N files
 #                               until each holds NEEDLE; prints "MS_PROG
 #                               MS_ALL" (from PROGRAM's start); exits 1 on
 #                               timeout (printing how many files had it) or
@@ -131,12 +132,15 @@ cc=$(sed -n 's/^CC = //p' "$builddir/Makefile" 2>/dev/null)
 cat >"$T/vb.c" <<'EOF'
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -190,6 +194,85 @@ holds(const char *file, const char *needle)
     return strstr(buf, needle) != NULL;
 }
 
+/* The monitors' files, watched with inotify rather than polled, so that
+ * the measuring takes no CPU from what it measures while it waits. */
+struct watch {
+    int fd;                     /* inotify. */
+    int n, seen;
+    char **files;
+    int *wds;
+    char *done;
+};
+
+/* Starts watching the N FILES for NEEDLE; 0 on success. */
+static int
+watch_start(struct watch *w, char **files, int n, const char *needle)
+{
+    int i;
+
+    w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    w->n = n;
+    w->seen = 0;
+    w->files = files;
+    w->wds = calloc(n > 0 ? n : 1, sizeof *w->wds);
+    w->done = calloc(n > 0 ? n : 1, 1);
+    if (w->fd < 0 || !w->wds || !w->done) {
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        w->wds[i] = inotify_add_watch(w->fd, files[i], IN_MODIFY);
+        if (w->wds[i] < 0) {
+            perror(files[i]);
+            return -1;
+        }
+    }
+    for (i = 0; i < n; i++) {   /* Already there? */
+        if (holds(files[i], needle)) {
+            w->done[i] = 1;
+            w->seen++;
+        }
+    }
+    return 0;
+}
+
+/* Reads the pending events and checks the files they name. */
+static void
+watch_run(struct watch *w, const char *needle)
+{
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    ssize_t len;
+
+    while ((len = read(w->fd, buf, sizeof buf)) > 0) {
+        const struct inotify_event *ev;
+        char *p;
+        int i;
+
+        for (p = buf; p < buf + len; p += sizeof *ev + ev->len) {
+            ev = (const struct inotify_event *) p;
+            for (i = 0; i < w->n; i++) {
+                if (w->wds[i] == ev->wd && !w->done[i]
+                    && holds(w->files[i], needle)) {
+                    w->done[i] = 1;
+                    w->seen++;
+                }
+            }
+        }
+    }
+}
+
+/* Waits up to MS (at least 0) for the watch or for FD (if >= 0) to have
+ * something to read. */
+static void
+wait_for(const struct watch *w, int fd, double ms)
+{
+    struct pollfd pfds[2] = {
+        { .fd = w->fd, .events = POLLIN },
+        { .fd = fd, .events = POLLIN },
+    };
+
+    poll(pfds, fd >= 0 ? 2 : 1, ms > 0 ? (int) ms + 1 : 0);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -222,16 +305,15 @@ main(int argc, char *argv[])
          * name; prints "MS_REPLY MS_ALL". */
         const char *bridge = argv[3];
         double timeout = atof(argv[4]);
-        int n = atoi(argv[5]), seen = 0, i;
-        char **files = argv + 6;
-        char *done = calloc(n > 0 ? n : 1, 1);
+        int n = atoi(argv[5]);
         struct sockaddr_un sun = { .sun_family = AF_UNIX };
         char req[512], reply[65536];
         double start, reply_ms = -1, all_ms = -1;
         int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        struct watch w;
 
-        if (argc < 6 + n || !done || fd < 0
-            || strlen(argv[2]) >= sizeof sun.sun_path) {
+        if (argc < 6 + n || fd < 0 || strlen(argv[2]) >= sizeof sun.sun_path
+            || watch_start(&w, argv + 6, n, bridge)) {
             fprintf(stderr, "vb raw: bad arguments\n");
             return 2;
         }
@@ -271,24 +353,19 @@ main(int argc, char *argv[])
                     return 1;
                 }
             }
-            for (i = 0; i < n; i++) {
-                if (!done[i] && holds(files[i], bridge)) {
-                    done[i] = 1;
-                    seen++;
-                }
-            }
+            watch_run(&w, bridge);
             t = now_ms() - start;
-            if (seen == n && all_ms < 0) {
+            if (w.seen == n && all_ms < 0) {
                 all_ms = t;
             }
             if (all_ms >= 0 && reply_ms >= 0) {
                 break;
             }
             if (t > timeout) {
-                printf("timeout %d/%d\n", seen, n);
+                printf("timeout %d/%d\n", w.seen, n);
                 return 1;
             }
-            usleep(100);
+            wait_for(&w, reply_ms < 0 ? fd : -1, timeout - t);
         }
         printf("%.3f %.3f\n", reply_ms, all_ms);
         close(fd);
@@ -296,20 +373,26 @@ main(int argc, char *argv[])
     } else if (argc >= 5 && !strcmp(argv[1], "fanout")) {
         const char *needle = argv[2];
         double timeout = atof(argv[3]);
-        int n = atoi(argv[4]), seen = 0, i, status, failed = 0;
-        char **files = argv + 5;
-        char *done;
-        double start = now_ms(), prog_ms = 0, all_ms = -1;
+        int n = atoi(argv[4]), status, failed = 0, pidfd = -1;
+        double start, prog_ms = 0, all_ms = -1;
         pid_t pid = -1;
+        struct watch w;
 
-        if (argc < 5 + n || !(done = calloc(n, 1))) {
+        if (argc < 5 + n || watch_start(&w, argv + 5, n, needle)) {
             fprintf(stderr, "vb fanout: bad arguments\n");
             return 2;
         }
+        start = now_ms();
         if (argc > 5 + n) {
             pid = spawn(argv + 5 + n);
             if (pid < 0) {
                 perror("vb: fork");
+                return 127;
+            }
+            /* Readable once the program has exited. */
+            pidfd = syscall(SYS_pidfd_open, pid, 0);
+            if (pidfd < 0) {
+                perror("vb: pidfd_open");
                 return 127;
             }
         }
@@ -321,14 +404,9 @@ main(int argc, char *argv[])
                 failed = exit_code(status) != 0;
                 pid = -1;
             }
-            for (i = 0; i < n; i++) {
-                if (!done[i] && holds(files[i], needle)) {
-                    done[i] = 1;
-                    seen++;
-                }
-            }
+            watch_run(&w, needle);
             t = now_ms() - start;
-            if (seen == n && all_ms < 0) {
+            if (w.seen == n && all_ms < 0) {
                 all_ms = t;
             }
             if (all_ms >= 0 && pid < 0) {
@@ -340,10 +418,10 @@ main(int argc, char *argv[])
                     waitpid(pid, &status, 0);
                     failed = 1;
                 }
-                printf("timeout %d/%d\n", seen, n);
+                printf("timeout %d/%d\n", w.seen, n);
                 return 1;
             }
-            usleep(200);
+            wait_for(&w, pid > 0 ? pidfd : -1, timeout - t);
         }
         printf("%.3f %.3f\n", prog_ms, all_ms);
         return failed;
@@ -548,21 +626,47 @@ measure() {
     then
         cp "$T/mon.1" "$T/err"
         fail "monitor clients (initial rows: $(cat "$T/fan0"))"
-    elif "$VB" fanout fanout1 10000 "$nmon" $files "$@" --db="$db" \
-              add-br fanout1 >"$T/fan" 2>"$T/err"; then
-        record fanout "$(awk '{ printf "%.2f", $2 }' "$T/fan")"
-        awk '{ printf "%.2f\n", $1 }' "$T/fan" >"$R/fanout_commit"
     else
-        fail "monitor fan-out ($(cat "$T/fan"))"
-    fi
-    # The same without a client process: a transaction sent over a
-    # connection opened beforehand.
-    # shellcheck disable=SC2086
-    if "$VB" raw "$dir/db.sock" fanout2 10000 "$nmon" $files \
-           >"$T/fanraw" 2>"$T/err"; then
-        record fanout_raw "$(awk '{ printf "%.2f", $2 }' "$T/fanraw")"
-    else
-        fail "monitor fan-out over an open connection ($(cat "$T/fanraw"))"
+        # One warm-up round, then RUNS rounds, each adding its own bridge
+        # (fanoutNx: no name is a prefix of another); medians.
+        rm -f "$T/fan" "$T/fanraw"
+        i=0
+        while [ $i -le "$runs" ]; do
+            # shellcheck disable=SC2086
+            if ! "$VB" fanout "fanout${i}x" 10000 "$nmon" $files "$@" \
+                   --db="$db" add-br "fanout${i}x" >"$T/fan1" 2>"$T/err"
+            then
+                fail "monitor fan-out ($(cat "$T/fan1"))"
+                rm -f "$T/fan"
+                break
+            fi
+            [ $i -gt 0 ] && cat "$T/fan1" >>"$T/fan"
+            i=$((i + 1))
+        done
+        # The same without a client process: a transaction sent over a
+        # connection opened beforehand.
+        i=0
+        while [ -s "$T/fan" ] && [ $i -le "$runs" ]; do
+            # shellcheck disable=SC2086
+            if ! "$VB" raw "$dir/db.sock" "fanraw${i}x" 10000 "$nmon" \
+                   $files >"$T/fan1" 2>"$T/err"; then
+                fail "monitor fan-out over an open connection ($(cat "$T/fan1"))"
+                rm -f "$T/fanraw"
+                break
+            fi
+            [ $i -gt 0 ] && cat "$T/fan1" >>"$T/fanraw"
+            i=$((i + 1))
+        done
+        if [ -s "$T/fan" ]; then
+            awk '{ print $2 }' "$T/fan" >"$T/fan.all"
+            record fanout "$(median "$T/fan.all")"
+            awk '{ print $1 }' "$T/fan" >"$T/fan.prog"
+            median "$T/fan.prog" >"$R/fanout_commit"
+        fi
+        if [ -s "$T/fanraw" ]; then
+            awk '{ print $2 }' "$T/fanraw" >"$T/fan.all"
+            record fanout_raw "$(median "$T/fan.all")"
+        fi
     fi
     stop_monitors
     stop_server
@@ -666,11 +770,11 @@ for client in ovs-vsctl vsctl; do
         [ -s "$f" ] && fan="$fan $client->$kind $(cat "$f")"
     done
 done
-[ -n "$fan" ] && echo "# fan-out: the add-br itself took (ms):$fan"
+[ -n "$fan" ] && echo "# fan-out: the add-br itself took (ms, median):$fan"
 echo "# ms: wall time of one client process (its start included); median of"
-echo "# $runs for add-br/add-port/del-br; RSS: server VmRSS, 1 s after the"
-echo "# last client left; fan-out: from the add-br's start until all $nmon"
-echo "# monitors printed the new row; \"open conn\": the same transaction sent"
+echo "# $runs for add-br/add-port/del-br and the fan-outs; RSS: server VmRSS,"
+echo "# 1 s after the last client left; fan-out: from the add-br's start until"
+echo "# all $nmon monitors printed the new row; \"open conn\": the same transaction sent"
 echo "# over a connection opened beforehand (no client start); server CPU:"
 echo "# /proc/PID/schedstat over the runs (per command: the mean); client"
 echo "# CPU: the client's own user+system time (median), which no server can"
