@@ -195,14 +195,33 @@ holds(const char *file, const char *needle)
 }
 
 /* The monitors' files, watched with inotify rather than polled, so that
- * the measuring takes no CPU from what it measures while it waits. */
+ * the measuring takes no CPU from what it measures while it waits.  Their
+ * directories are watched, since a file may not have been created yet
+ * when the watch starts. */
 struct watch {
     int fd;                     /* inotify. */
     int n, seen;
     char **files;
-    int *wds;
     char *done;
 };
+
+static const char *
+base_name(const char *file)
+{
+    const char *slash = strrchr(file, '/');
+
+    return slash ? slash + 1 : file;
+}
+
+/* Checks FILE number I, if not done yet. */
+static void
+watch_check(struct watch *w, int i, const char *needle)
+{
+    if (!w->done[i] && holds(w->files[i], needle)) {
+        w->done[i] = 1;
+        w->seen++;
+    }
+}
 
 /* Starts watching the N FILES for NEEDLE; 0 on success. */
 static int
@@ -214,23 +233,26 @@ watch_start(struct watch *w, char **files, int n, const char *needle)
     w->n = n;
     w->seen = 0;
     w->files = files;
-    w->wds = calloc(n > 0 ? n : 1, sizeof *w->wds);
     w->done = calloc(n > 0 ? n : 1, 1);
-    if (w->fd < 0 || !w->wds || !w->done) {
+    if (w->fd < 0 || !w->done) {
         return -1;
     }
     for (i = 0; i < n; i++) {
-        w->wds[i] = inotify_add_watch(w->fd, files[i], IN_MODIFY);
-        if (w->wds[i] < 0) {
+        char *dir = strdup(files[i]);
+        char *slash = dir ? strrchr(dir, '/') : NULL;
+
+        if (slash) {
+            slash[slash == dir] = '\0';        /* "/f": "/". */
+        }
+        if (!dir || inotify_add_watch(w->fd, slash ? dir : ".",
+                                      IN_MODIFY | IN_CREATE) < 0) {
             perror(files[i]);
             return -1;
         }
+        free(dir);
     }
     for (i = 0; i < n; i++) {   /* Already there? */
-        if (holds(files[i], needle)) {
-            w->done[i] = 1;
-            w->seen++;
-        }
+        watch_check(w, i, needle);
     }
     return 0;
 }
@@ -250,10 +272,8 @@ watch_run(struct watch *w, const char *needle)
         for (p = buf; p < buf + len; p += sizeof *ev + ev->len) {
             ev = (const struct inotify_event *) p;
             for (i = 0; i < w->n; i++) {
-                if (w->wds[i] == ev->wd && !w->done[i]
-                    && holds(w->files[i], needle)) {
-                    w->done[i] = 1;
-                    w->seen++;
+                if (!ev->len || !strcmp(ev->name, base_name(w->files[i]))) {
+                    watch_check(w, i, needle);
                 }
             }
         }
