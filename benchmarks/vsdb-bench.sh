@@ -13,8 +13,9 @@
 # server listens on its own unix socket in the scratch directory.
 #
 # For each client -- stock `ovs-vsctl --no-wait` (the figures of the
-# issue) and our `vsctl --no-wait` (extra rows) -- and each server, a fresh
-# server is started and, in this order:
+# issue) and our `vsctl --no-wait` (extra rows) -- and each server (first
+# ovs-vsctl on stock and vsctl on ours, back to back), a fresh server is
+# started and, in this order:
 #
 #   rss_fresh     server VmRSS (/proc/PID/status) 1 s after `init`;
 #   add-br, add-port, del-br
@@ -699,17 +700,20 @@ printf '# %s, Open vSwitch %s, %s, %s rounds after one warm-up (median),' \
     "$(uname -m)" "$stock_ver" "$builddir" "$runs"
 printf ' %s ports, %s monitors, %s\n' "$ports" "$nmon" \
     "$(date -u +%Y-%m-%dT%H:%MZ)"
-for client in ovs-vsctl vsctl; do
-    for kind in stock ours; do
-        R=$T/res/$client.$kind
-        mkdir -p "$R"
-        label="$client -> $kind"
-        if [ $client = ovs-vsctl ]; then
-            measure $kind ovs-vsctl --no-wait --timeout=60
-        else
-            measure $kind "$VSCTL" --no-wait --timeout=60
-        fi
-    done
+# Each project's own tools first, one right after the other, so that the
+# pairing the verdict is given for is the least apart in time (the
+# machine's speed drifts over a run); then the two crossed pairs.
+for pair in ovs-vsctl.stock vsctl.ours vsctl.stock ovs-vsctl.ours; do
+    client=${pair%.*}
+    kind=${pair#*.}
+    R=$T/res/$pair
+    mkdir -p "$R"
+    label="$client -> $kind"
+    if [ $client = ovs-vsctl ]; then
+        measure $kind ovs-vsctl --no-wait --timeout=60
+    else
+        measure $kind "$VSCTL" --no-wait --timeout=60
+    fi
 done
 
 printf '%-9s %-25s %8s %8s %8s  %s\n' client figure stock ours \
