@@ -74,6 +74,35 @@ n_lines=$(wc -l <"$T/ours.txt")
 echo "# $n_cmds commands, $n_lines transcript lines compared"
 
 # ---------------------------------------------------------------------------
+# Two VLAN bridges on one parent and VLAN, which only a database edited by
+# hand can hold: both programs list both and warn, the same words, about
+# the one they saw second (which of the two that is follows the ports'
+# uuids, so the names are compared as a pair).
+db_start "$T/vlan" &&
+    ovs-vsctl --db="unix:$T/vlan/db.sock" --no-wait init -- add-br xenbr3 \
+        -- add-br xapi7 xenbr3 7 \
+        -- --id=@i create Interface name=xapi8 type=internal \
+        -- --id=@p create Port name=xapi8 fake_bridge=true tag=7 \
+           interfaces=@i -- add Bridge xenbr3 ports @p >/dev/null
+ok $? "a database with two VLAN bridges for VLAN 7 of xenbr3"
+for prog in ovs-vsctl "$VSCTL"; do
+    name=$(basename "$prog")
+    "$prog" --db="unix:$T/vlan/db.sock" --no-wait list-br \
+        >"$T/vlan.$name.out" 2>"$T/vlan.$name.err"
+    echo "exit $?" >>"$T/vlan.$name.out"
+    sed -E 's/^[0-9T:-]+Z\|[0-9]+\|//
+            s/\((xapi7 and xapi8|xapi8 and xapi7)\)/(<two>)/' \
+        "$T/vlan.$name.err" >"$T/vlan.$name.warn"
+done
+same_file "$T/vlan.ovs-vsctl.out" "$T/vlan.vsctl.out" \
+    "list-br: both VLAN bridges, as with ovs-vsctl"
+grep -qx 'vsctl|WARN|xenbr3: bridge has multiple VLAN bridges (<two>) for VLAN 7, but only one is allowed' \
+    "$T/vlan.vsctl.warn"
+ok $? "vsctl warns of the second VLAN bridge"
+same_file "$T/vlan.ovs-vsctl.warn" "$T/vlan.vsctl.warn" \
+    "... as ovs-vsctl does, as many times"
+
+# ---------------------------------------------------------------------------
 # interface-reconfigure's transactions (tests/ifr-scenarios.sh), through
 # both programs, on fresh databases: the dumps must match.  UUIDs are
 # replaced by one placeholder and the lines sorted.

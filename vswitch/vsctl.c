@@ -890,8 +890,20 @@ add_bridge_to_cache(struct vrow *row, const char *name, struct vbr *parent,
     b->vlan = vlan;
     b->ports = g_ptr_array_new();
     b->children = g_ptr_array_new();
-    if (parent && !find_vlan_bridge(parent, vlan)) {
-        g_ptr_array_add(parent->children, b);
+    if (parent) {
+        struct vbr *conflict = find_vlan_bridge(parent, vlan);
+
+        if (conflict) {
+            char *msg = g_strdup_printf(
+                "%s: bridge has multiple VLAN bridges (%s and %s) for VLAN "
+                "%d, but only one is allowed", parent->name, name,
+                conflict->name, vlan);
+
+            log_warn("vsctl", msg);
+            g_free(msg);
+        } else {
+            g_ptr_array_add(parent->children, b);
+        }
     }
     g_hash_table_insert(bridges, b->name, b);
     return b;
