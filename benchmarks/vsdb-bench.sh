@@ -13,14 +13,17 @@
 # server listens on its own unix socket in the scratch directory.
 #
 # For each client -- stock `ovs-vsctl --no-wait` (the figures of the
-# issue) and our `vsctl --no-wait` (extra rows) -- and each server (first
-# ovs-vsctl on stock and vsctl on ours, back to back), a fresh server is
-# started and, in this order:
+# issue) and our `vsctl --no-wait` (extra rows) -- and each server, a fresh
+# server is started (the four at once), and:
 #
 #   rss_fresh     server VmRSS (/proc/PID/status) 1 s after `init`;
 #   add-br, add-port, del-br
 #                 wall time of one command, median of RUNS (after one
-#                 warm-up round): add-br bN, add-port bN pN, del-br bN;
+#                 warm-up round): add-br bN, add-port bN pN, del-br bN,
+#                 each round going through the four pairs in turn;
+#
+# then, pair by pair (ovs-vsctl on stock and vsctl on ours first):
+#
 #   1k_1txn       one client invocation: add-br br0 and 1,000
 #                 `-- add-port br0 pN` in one transaction;
 #   rss_1k        server VmRSS with those 1,000 ports, 1 s after;
@@ -110,7 +113,9 @@ stop_server() {
 }
 cleanup() {
     stop_monitors
-    stop_server
+    for f in "$T"/*/server.pid; do
+        [ -s "$f" ] && stop_pid "$(cat "$f")"
+    done
     if [ "${KEEP:-0}" = 1 ]; then
         echo "# scratch directory kept: $T"
     else
@@ -522,13 +527,28 @@ fail() {
     status=1
 }
 
-# measure KIND CLIENT...: every figure, for server KIND with CLIENT (a
-# command line to which --db=unix:SOCK and the commands are added).
-measure() {
-    kind=$1
-    shift
-    dir=$T/$kind
+# The pairs (CLIENT.SERVER) in the order they are measured: each
+# project's own tools first, back to back, then the crossed pairs.
+pairs="ovs-vsctl.stock vsctl.ours vsctl.stock ovs-vsctl.ours"
+
+# use_pair PAIR: makes PAIR the current one: sets client (the program),
+# kind (stock or ours), dir (its server's files), db, R (its figures),
+# label and server_pid.
+use_pair() {
+    kind=${1#*.}
+    client=ovs-vsctl
+    [ "${1%.*}" = vsctl ] && client=$VSCTL
+    dir=$T/$1
     db=unix:$dir/db.sock
+    R=$T/res/$1
+    label="${1%.*} -> $kind"
+    server_pid=$(cat "$dir/server.pid" 2>/dev/null)
+}
+
+# pair_start: a fresh server for the current pair, initialised by its
+# client; "$dir/up" says it is there and its figures are being taken.
+pair_start() {
+    mkdir -p "$R"
     for key in rss_fresh add-br add-port del-br 1k_1txn rss_1k 1k_1k_txn \
                fanout cpu_cmd client_cpu cpu_1txn cpu_1k fanout_raw; do
         record "$key" FAIL
@@ -537,44 +557,47 @@ measure() {
         echo "# $me: $label: cannot start the server:" >&2
         sed 's/^/#     /' "$dir/start.log" >&2
         status=1
-        stop_server
-        return
-    fi
-    if ! "$@" --db="$db" init >/dev/null 2>"$T/err"; then
+    elif ! "$client" --no-wait --timeout=60 --db="$db" init >/dev/null \
+             2>"$T/err"; then
         fail init
+    else
+        touch "$dir/up"
     fi
-    settle
-    record rss_fresh "$(rss_mib "$server_pid")"
+}
 
-    # Single commands: one warm-up round, then RUNS rounds.
-    rm -f "$T/t.add-br" "$T/t.add-port" "$T/t.del-br"
-    i=0
-    ok=1
-    while [ $i -le "$runs" ] && [ $ok = 1 ]; do
-        [ $i = 1 ] && cpu0=$(cpu_us "$server_pid")
-        for cmd in "add-br b$i" "add-port b$i p$i" "del-br b$i"; do
-            log=$T/t.${cmd%% *}
-            [ $i = 0 ] && log=/dev/null
-            # shellcheck disable=SC2086
-            if ! "$VB" run "$log" "$@" --db="$db" $cmd >/dev/null \
-                   2>"$T/err"; then
-                fail "$cmd"
-                ok=0
-                break
-            fi
-        done
-        i=$((i + 1))
+# pair_round I: round I of the single commands (0: the warm-up) for the
+# current pair.
+pair_round() {
+    [ "$1" = 1 ] && cpu_us "$server_pid" >"$dir/cpu0"
+    for cmd in "add-br b$1" "add-port b$1 p$1" "del-br b$1"; do
+        log=$dir/t.${cmd%% *}
+        [ "$1" = 0 ] && log=/dev/null
+        # shellcheck disable=SC2086
+        if ! "$VB" run "$log" "$client" --no-wait --timeout=60 --db="$db" \
+               $cmd >/dev/null 2>"$T/err"; then
+            fail "$cmd"
+            rm -f "$dir/up"
+            return
+        fi
     done
-    if [ $ok = 1 ]; then
-        record cpu_cmd "$(awk -v a="$cpu0" -v b="$(cpu_us "$server_pid")" \
-            -v n="$runs" 'BEGIN { printf "%.0f", (b - a) / (3 * n) }')"
-        for cmd in add-br add-port del-br; do
-            record "$cmd" "$(median "$T/t.$cmd")"
-        done
-        awk '{ print $2 }' "$T/t.add-br" >"$T/t.client"
-        record client_cpu "$(median "$T/t.client")"
-    fi
+}
 
+# pair_singles: the figures of the current pair's single commands.
+pair_singles() {
+    record cpu_cmd "$(awk -v a="$(cat "$dir/cpu0")" \
+        -v b="$(cpu_us "$server_pid")" \
+        -v n="$runs" 'BEGIN { printf "%.0f", (b - a) / (3 * n) }')"
+    for cmd in add-br add-port del-br; do
+        record "$cmd" "$(median "$dir/t.$cmd")"
+    done
+    awk '{ print $2 }' "$dir/t.add-br" >"$dir/t.client"
+    record client_cpu "$(median "$dir/t.client")"
+}
+
+# pair_rest CLIENT...: the other figures of the current pair, CLIENT being
+# its client's command line (to which --db=DB and the commands are added);
+# then its server is stopped.
+pair_rest() {
     # PORTS add-port in one transaction (one invocation).
     cpu0=$(cpu_us "$server_pid")
     (
@@ -700,20 +723,34 @@ printf '# %s, Open vSwitch %s, %s, %s rounds after one warm-up (median),' \
     "$(uname -m)" "$stock_ver" "$builddir" "$runs"
 printf ' %s ports, %s monitors, %s\n' "$ports" "$nmon" \
     "$(date -u +%Y-%m-%dT%H:%MZ)"
-# Each project's own tools first, one right after the other, so that the
-# pairing the verdict is given for is the least apart in time (the
-# machine's speed drifts over a run); then the two crossed pairs.
-for pair in ovs-vsctl.stock vsctl.ours vsctl.stock ovs-vsctl.ours; do
-    client=${pair%.*}
-    kind=${pair#*.}
-    R=$T/res/$pair
-    mkdir -p "$R"
-    label="$client -> $kind"
-    if [ $client = ovs-vsctl ]; then
-        measure $kind ovs-vsctl --no-wait --timeout=60
-    else
-        measure $kind "$VSCTL" --no-wait --timeout=60
+# All four servers start first.  The single commands then run in rounds,
+# each round going through the four pairs in turn, so that a drift in the
+# machine's speed (from run to run, stock's add-br takes 4.1 to 5.8 ms
+# here) weighs on every pair alike; then the other figures, pair by pair.
+for pair in $pairs; do
+    use_pair "$pair"
+    pair_start
+done
+settle
+for pair in $pairs; do
+    use_pair "$pair"
+    [ -e "$dir/up" ] && record rss_fresh "$(rss_mib "$server_pid")"
+done
+i=0
+while [ $i -le "$runs" ]; do
+    for pair in $pairs; do
+        use_pair "$pair"
+        [ -e "$dir/up" ] && pair_round $i
+    done
+    i=$((i + 1))
+done
+for pair in $pairs; do
+    use_pair "$pair"
+    [ -e "$dir/up" ] && pair_singles
+    if [ -e "$dir/up" ]; then
+        pair_rest "$client" --no-wait --timeout=60
     fi
+    stop_server
 done
 
 printf '%-9s %-25s %8s %8s %8s  %s\n' client figure stock ours \
