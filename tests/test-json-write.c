@@ -4,7 +4,8 @@
  * JSON_COMPACT | JSON_ENCODE_ANY): logs written before it existed, and
  * every test transcript, depend on it.  Checked on hand-picked values
  * (escapes, number edge cases, nesting, the schema) and on 20,000 random
- * trees from a fixed seed. */
+ * trees from a fixed seed; and a value whose text is kept
+ * (json_write_keep()) is written from that text, within the same limits. */
 #include <config.h>
 
 #include <errno.h>
@@ -153,6 +154,86 @@ random_value(int depth)
     }
 }
 
+/* 'n' arrays, one in the other, the innermost holding 'inner' (taken). */
+static json_t *
+nest(int n, json_t *inner)
+{
+    json_t *v = inner;
+
+    for (int i = 0; i < n; i++) {
+        json_t *outer = json_array();
+
+        json_array_append_new(outer, v);
+        v = outer;
+    }
+    return v;
+}
+
+static void
+check_kept(void)
+{
+    json_t *v = json_pack("{s:[i,s],s:{s:b}}", "k", 1, "x", "o", "t", 1);
+    json_t *msg = json_pack("{s:O,s:n,s:i}", "result", v, "error", "id", 7);
+    json_t *chain, *wrap;
+    char *text;
+
+    ok(!json_write_keep(v), "keep a value");
+    ok(same_as_jansson(msg, "kept, in a message"),
+       "a message holding a kept value: the same text");
+
+    /* Changed against the rules, it still comes out as kept: the text
+     * is indeed the one kept, until forgotten. */
+    json_object_set_new(v, "new", json_integer(2));
+    text = json_write_string(msg, NULL);
+    ok(text && !strcmp(text, "{\"result\":{\"k\":[1,\"x\"],\"o\":{\"t\":"
+                       "true}},\"error\":null,\"id\":7}"),
+       "the kept text is what is written");
+    g_free(text);
+    json_write_forget(v);
+    ok(same_as_jansson(msg, "forgotten"), "forgotten: written anew");
+
+    /* Four at most; keeping one twice takes one place. */
+    {
+        json_t *vs[5];
+        int n_ok = 0;
+
+        for (int i = 0; i < 5; i++) {
+            vs[i] = json_pack("[i]", i);
+        }
+        for (int i = 0; i < 4; i++) {
+            n_ok += !json_write_keep(vs[i]);
+        }
+        n_ok += !json_write_keep(vs[0]);
+        is_int(n_ok, 5, "four values kept, one of them twice");
+        ok(json_write_keep(vs[4]) == -ENOSPC, "a fifth: -ENOSPC");
+        json_write_forget(vs[1]);
+        ok(!json_write_keep(vs[4]), "room again once one is forgotten");
+        for (int i = 0; i < 5; i++) {
+            json_write_forget(vs[i]);
+            json_decref(vs[i]);
+        }
+    }
+
+    /* The depth limit (2048) holds for a kept value too: 2000 levels
+     * kept, in 48 more (the innermost value at depth 2048) is written; in
+     * 49 it is refused, as unkept. */
+    chain = nest(2000, json_integer(0));
+    ok(!json_write_keep(chain), "keep 2000 levels");
+    wrap = nest(48, json_incref(chain));
+    text = json_write_string(wrap, NULL);
+    ok(text != NULL, "kept, down to depth 2048: written");
+    g_free(text);
+    wrap = nest(1, wrap);
+    ok(json_write_string(wrap, NULL) == NULL, "down to 2049: refused");
+    json_write_forget(chain);
+    ok(json_write_string(wrap, NULL) == NULL, "... as unkept");
+    json_decref(wrap);
+    json_decref(chain);
+
+    json_decref(msg);
+    json_decref(v);
+}
+
 int
 main(void)
 {
@@ -239,6 +320,8 @@ main(void)
     }
     ok(json_write_string(deep, NULL) == NULL, "3000 levels: refused");
     json_decref(deep);
+
+    check_kept();
 
     done_testing();
 }

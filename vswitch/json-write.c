@@ -59,6 +59,53 @@ buf_putc(struct buf *b, char c)
     b->p[b->len++] = c;
 }
 
+/* The values whose text is kept (json_write_keep()). */
+struct kept {
+    const json_t *json;
+    char *text;
+    size_t len;
+    int reach;                  /* reach(): how deep writing it goes. */
+};
+static struct kept kept[JSON_WRITE_MAX_KEPT];
+static int n_kept;
+
+static const struct kept *
+find_kept(const json_t *json)
+{
+    for (int i = 0; i < n_kept; i++) {
+        if (kept[i].json == json) {
+            return &kept[i];
+        }
+    }
+    return NULL;
+}
+
+/* How much deeper than 'json' writing it goes: 0 for a scalar or an
+ * empty array or object, else 1 more than its deepest member. */
+static int
+reach(const json_t *json)
+{
+    const char *key;
+    json_t *value;
+    size_t i;
+    int max = -1;
+
+    if (json_is_object(json)) {
+        json_object_foreach ((json_t *) json, key, value) {
+            int d = reach(value);
+
+            max = d > max ? d : max;
+        }
+    } else if (json_is_array(json)) {
+        json_array_foreach (json, i, value) {
+            int d = reach(value);
+
+            max = d > max ? d : max;
+        }
+    }
+    return max + 1;
+}
+
 /* Which bytes end a run of plain string characters: 1 for '"', '\\' and
  * the C0 controls. */
 static const unsigned char needs_escape[256] = {
@@ -184,6 +231,15 @@ write_value(struct buf *b, const json_t *json, int depth)
     if (depth > MAX_DEPTH) {
         return -EINVAL;
     }
+    if (n_kept && (json_is_object(json) || json_is_array(json))) {
+        const struct kept *k = find_kept(json);
+
+        /* Where it would nest too deep, written as usual, to fail. */
+        if (k && depth + k->reach <= MAX_DEPTH) {
+            buf_put(b, k->text, k->len);
+            return 0;
+        }
+    }
     switch (json_typeof(json)) {
     case JSON_OBJECT: {
         const char *key;
@@ -275,4 +331,39 @@ json_write_string(const json_t *json, size_t *lenp)
         *lenp = b.len - 1;
     }
     return b.p;
+}
+
+int
+json_write_keep(const json_t *json)
+{
+    size_t len;
+    char *text;
+
+    if (find_kept(json)) {
+        return 0;
+    } else if (n_kept >= JSON_WRITE_MAX_KEPT) {
+        return -ENOSPC;
+    }
+    text = json_write_string(json, &len);
+    if (!text) {
+        return -EINVAL;
+    }
+    kept[n_kept].json = json;
+    kept[n_kept].text = text;
+    kept[n_kept].len = len;
+    kept[n_kept].reach = reach(json);
+    n_kept++;
+    return 0;
+}
+
+void
+json_write_forget(const json_t *json)
+{
+    for (int i = 0; i < n_kept; i++) {
+        if (kept[i].json == json) {
+            g_free(kept[i].text);
+            kept[i] = kept[--n_kept];
+            return;
+        }
+    }
 }

