@@ -110,6 +110,14 @@ FUZZ_XMLRPC_CORPUS = \
 	tests/fuzz/xmlrpc/response-failure.xml
 EXTRA_DIST += tests/fuzz-xmlrpc.c tests/fuzz-xmlrpc.sh $(FUZZ_XMLRPC_CORPUS)
 
+# The logger's level specs (lib/log.c): Open vSwitch's -v, a level per
+# module and destination.
+check_PROGRAMS += tests/test-log-levels
+tests_test_log_levels_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_test_log_levels_SOURCES = tests/test-log-levels.c
+tests_test_log_levels_LDADD = lib/libutil.a $(GLIB_LIBS)
+TESTS += tests/test-log-levels
+
 # interface-reconfigure's reading of other_config (vswitch backend).
 TESTS += tests/ifr-options.sh
 EXTRA_DIST += tests/ifr-options.sh
