@@ -2,8 +2,9 @@
 # log-syslog.sh -- the daemons' log destinations, as Open vSwitch's -v
 # names them: "-vsyslog:LEVEL" sends vsdb-server's messages to syslog
 # (facility daemon, ident vsdb-server[PID]), "vlog/set syslog:..." changes
-# that at run time, "-vconsole:off" and "-vfile:LEVEL" filter the other
-# two, and a bad level is refused.
+# that at run time, also for one module ("vsdb_server:syslog:info"),
+# "-vconsole:off" and "-vfile:LEVEL" filter the other two, and a bad level
+# is refused.
 #
 # syslog(3) writes to /dev/log: each server runs in a mount namespace of
 # its own, with a tmpfs on /dev holding null, zero, random and urandom
@@ -81,7 +82,9 @@ like "$(from "$pid1" | grep 'listening on')" '^<30>' \
     "as facility daemon, priority info (<30>)"
 
 # 2. At run time: syslog:warn keeps info messages out, syslog:dbg lets
-#    them in again, syslog:off stops them; compacting logs one at info.
+#    them in again, syslog:off stops them, and naming the module
+#    (vsdb_server:syslog:LEVEL) does the same for it alone; compacting
+#    logs one at info.
 compacts() {
     "$APPCTL" -t "$T/s1/ctl" ovsdb-server/compact >/dev/null 2>&1 &&
         sleep 0.2 && from "$pid1" | grep -c 'compacted'
@@ -93,6 +96,12 @@ is "$(compacts)" 0 "an info message (compacted) is kept from syslog at warn"
 is "$(compacts)" 1 "and reaches it at dbg"
 "$APPCTL" -t "$T/s1/ctl" vlog/set syslog:off
 is "$(compacts)" 1 "syslog:off: no more"
+"$APPCTL" -t "$T/s1/ctl" vlog/set vsdb_server:syslog:info
+ok $? "vlog/set vsdb_server:syslog:info"
+is "$(compacts)" 2 "  turns syslog on again for that module"
+"$APPCTL" -t "$T/s1/ctl" vlog/set syslog:warn:vsdb_server
+ok $? "vlog/set syslog:warn:vsdb_server (the words in any order)"
+is "$(compacts)" 2 "  keeps the info message out again"
 "$APPCTL" -t "$T/s1/ctl" vlog/set syslog:loud 2>"$T/vlog.err"
 ok $((! $?)) "vlog/set syslog:loud is refused"
 like "$(cat "$T/vlog.err")" 'usage: vlog/set' "  with the usage"
