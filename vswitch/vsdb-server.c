@@ -2528,7 +2528,7 @@ ctl_vlog_set(struct unixctl_conn *conn, int argc, const char *argv[],
     }
     if (argc < 2 || i < argc) {
         unixctl_command_reply_error(conn,
-                                    "usage: vlog/set MODULE:LEVEL|DEST:LEVEL|LEVEL");
+                                    "usage: vlog/set [MODULE][:DEST][:LEVEL]");
     } else {
         unixctl_command_reply(conn, NULL);
     }
@@ -2578,10 +2578,9 @@ usage(void)
            "  --no-chdir            accepted (the server never changes\n"
            "                        directory)\n"
            "  --log-file[=FILE]     also log to FILE\n"
-           "  -v, --verbose[=SPEC]  log levels (MODULE:LEVEL,...; default\n"
-           "                        dbg); console:, syslog:, file:LEVEL\n"
-           "                        per destination (syslog: off unless\n"
-           "                        named)\n"
+           "  -v, --verbose[=SPEC]  log levels: [MODULE][:DEST][:LEVEL],...\n"
+           "                        (DEST console, syslog or file; LEVEL\n"
+           "                        default dbg; syslog off unless named)\n"
            "  --private-key=FILE --certificate=FILE --ca-cert=FILE\n"
            "  [--bootstrap-ca-cert=FILE]   SSL for pssl: and ssl: remotes;\n"
            "                        each FILE may be db:DB,TABLE,COLUMN\n"

@@ -893,7 +893,7 @@ cmd_vlog_set(struct unixctl_conn *conn, int argc,
 {
     if (log_set_levels(argv[1])) {
         unixctl_command_reply_error(conn,
-                                    "usage: vlog/set MODULE:LEVEL|DEST:LEVEL|LEVEL");
+                                    "usage: vlog/set [MODULE][:DEST][:LEVEL]");
     } else {
         unixctl_command_reply(conn, "");
     }
@@ -1101,9 +1101,9 @@ usage(void)
            "                        $XSV_LOGDIR/vswitchd.log)\n"
            "  --unixctl=SOCKET      control socket (default\n"
            "                        $XSV_RUNDIR/vswitchd.ctl; \"none\")\n"
-           "  -v, --verbose[=SPEC]  log levels (MODULE:LEVEL or LEVEL);\n"
-           "                        console:, syslog:, file:LEVEL per\n"
-           "                        destination (syslog: off unless named)\n"
+           "  -v, --verbose[=SPEC]  log levels: [MODULE][:DEST][:LEVEL],...\n"
+           "                        (DEST console, syslog or file; LEVEL\n"
+           "                        default dbg; syslog off unless named)\n"
            "  -h, --help            this help\n"
            "  -V, --version         version\n"
            "\nNot implemented: OpenFlow controllers and the OpenFlow wire\n"
