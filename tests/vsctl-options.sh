@@ -16,6 +16,10 @@
 #              restarts while vsctl waits for cur_cfg is reconnected to.
 #              A connection lost in the middle of a run: with --retry,
 #              vsctl connects again and runs the commands again.
+#   reads      a schema without a table or a column of those vsctl
+#              reads along with the schema: it reads again, every
+#              column; a server answering reads with rows of the wrong
+#              shape: an error naming the database.
 #
 # Needs ovs-vsctl, ovsdb-server, ovsdb-tool, ovsdb-client and Open
 # vSwitch's schema; no root, no network.
@@ -434,5 +438,71 @@ pidfiles="$pidfiles $N/server.pid"
     >"$T/nossl.out" 2>&1
 is "$?:$(cat "$T/nossl.out")" "0:" "vsctl add-br, add-port on it"
 is "$("$VSCTL" --db="unix:$N/db.sock" list-ports nb)" np "  list-ports"
+
+# A schema whose Bridge lacks a column the bridge commands read (fail_mode):
+# vsctl reads every column instead, and works.
+python3 - "$SCHEMA" "$T/nofail.ovsschema" <<'PY'
+import json, sys
+schema = json.load(open(sys.argv[1]))
+del schema["tables"]["Bridge"]["columns"]["fail_mode"]
+json.dump(schema, open(sys.argv[2], "w"))
+PY
+F=$T/nofail
+mkdir -p "$F"
+"$SERVER" --remote="punix:$F/db.sock" --unixctl=none \
+    --pidfile="$F/server.pid" --schema="$T/nofail.ovsschema" --detach \
+    "$F/conf.db" 2>"$F/start.log"
+ok $? "vsdb-server on a schema without Bridge fail_mode"
+pidfiles="$pidfiles $F/server.pid"
+"$VSCTL" --db="unix:$F/db.sock" --no-wait add-br fb -- add-port fb fp \
+    >"$T/nofail.out" 2>&1
+is "$?:$(cat "$T/nofail.out")" "0:" "vsctl add-br, add-port on it"
+is "$("$VSCTL" --db="unix:$F/db.sock" list-br)" fb "  list-br"
+
+# A server that answers every read with rows of the wrong shape: vsctl
+# gives up with an error naming the database, not a crash or a hang.
+cat >"$T/badread.py" <<'PY'
+import json, os, socket, sys
+sock_path, schema_path = sys.argv[1], sys.argv[2]
+schema = json.load(open(schema_path))
+srv = socket.socket(socket.AF_UNIX)
+srv.bind(sock_path)
+srv.listen(4)
+dec = json.JSONDecoder()
+while True:
+    c = srv.accept()[0]
+    buf = ""
+    while True:
+        data = c.recv(65536)
+        if not data:
+            break
+        buf += data.decode()
+        while buf.strip():
+            try:
+                msg, end = dec.raw_decode(buf.lstrip())
+            except ValueError:
+                break
+            buf = buf.lstrip()[end:]
+            if msg.get("method") == "get_schema":
+                result = schema
+            elif msg.get("method") == "transact":
+                result = [{"rows": 7} for _ in msg["params"][1:]]
+            else:
+                result = {}
+            c.sendall(json.dumps({"id": msg.get("id"), "result": result,
+                                  "error": None}).encode())
+    c.close()
+PY
+python3 "$T/badread.py" "$T/badread.sock" "$SCHEMA" &
+bg_pids="$bg_pids $!"
+wait_until 5 test -S "$T/badread.sock"
+for cmd in list-br "list Bridge"; do
+    # shellcheck disable=SC2086
+    "$VSCTL" --db="unix:$T/badread.sock" --no-wait --timeout=10 $cmd \
+        >"$T/badread.out" 2>&1
+    is "$?:$(cat "$T/badread.out")" \
+        "1:vsctl: unix:$T/badread.sock: unexpected reply to a read" \
+        "$cmd, rows of the wrong shape: exit 1, naming the database"
+done
 
 done_testing
