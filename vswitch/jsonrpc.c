@@ -7,7 +7,7 @@
  * find where each message ends, enforcing the size and depth limits as it
  * goes (so a hostile peer cannot make it buffer more than the size limit,
  * or make jansson recurse deeper than the depth limit); the complete text
- * is then parsed once by json_loadb() and checked as a JSON-RPC message.
+ * is then parsed once by json_read() and checked as a JSON-RPC message.
  *
  * Connections sit on stream.h streams (stream.c, stream-ssl.c) and never
  * block, except the *_block() helpers for command-line tools; sessions
@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "json-read.h"
 #include "json-write.h"
 #include "stream.h"
 #include "util.h"
@@ -438,8 +439,7 @@ jsonrpc_parser_finish(struct jsonrpc_parser *p, json_t **msgp)
         return -EAGAIN;
     }
 
-    msg = json_loadb((const char *) p->buf->data, p->buf->len,
-                     JSON_REJECT_DUPLICATES, &jerror);
+    msg = json_read((const char *) p->buf->data, p->buf->len, &jerror);
 
     /* Ready for the next message; let go of a big buffer. */
     if (p->buf->len > 65536) {

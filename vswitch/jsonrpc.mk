@@ -4,6 +4,7 @@
 # passive, behind a small vtable (stream-provider.h) -- and JSON-RPC 1.0:
 # messages, the incremental parser, connections and reconnecting sessions.
 vswitch_libovsdb_a_SOURCES += \
+	vswitch/json-read.c vswitch/json-read.h \
 	vswitch/json-write.c vswitch/json-write.h \
 	vswitch/jsonrpc.c vswitch/jsonrpc.h \
 	vswitch/stream.c vswitch/stream.h vswitch/stream-provider.h \
@@ -32,10 +33,17 @@ tests_test_jsonrpc_SOURCES = tests/test-jsonrpc.c
 tests_test_jsonrpc_LDADD = $(OVSDB_LIBS)
 TESTS += tests/test-jsonrpc
 
-# The JSON encoder: the same text as jansson's, on fixed and random values.
+# The JSON reader and encoder: the same values and text as jansson's, on
+# fixed and random values (tests/json-random.h).
+check_PROGRAMS += tests/test-json-read
+tests_test_json_read_CPPFLAGS = $(OVSDB_TEST_CPPFLAGS)
+tests_test_json_read_SOURCES = tests/test-json-read.c tests/json-random.h
+tests_test_json_read_LDADD = $(OVSDB_LIBS)
+TESTS += tests/test-json-read
+
 check_PROGRAMS += tests/test-json-write
 tests_test_json_write_CPPFLAGS = $(OVSDB_TEST_CPPFLAGS)
-tests_test_json_write_SOURCES = tests/test-json-write.c
+tests_test_json_write_SOURCES = tests/test-json-write.c tests/json-random.h
 tests_test_json_write_LDADD = $(OVSDB_LIBS)
 TESTS += tests/test-json-write
 

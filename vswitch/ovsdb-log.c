@@ -44,6 +44,7 @@
 
 #include "atomic-file.h"
 #include "diag.h"
+#include "json-read.h"
 #include "json-write.h"
 #include "util.h"
 
@@ -309,7 +310,7 @@ read_record(const struct ovsdb_log *log, uint64_t ofs, struct frame *frame,
         }
         return error;
     }
-    json = json_loadb(body, frame->len, JSON_REJECT_DUPLICATES, &jerr);
+    json = json_read(body, frame->len, &jerr);
     g_free(body);
     if (!json) {
         g_snprintf(why, why_size, "invalid JSON: %s", jerr.text);
