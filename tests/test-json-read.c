@@ -129,9 +129,11 @@ main(void)
     schema_file = g_build_filename(srcdir ? srcdir : ".", "vswitch",
                                    "vswitch.ovsschema", NULL);
     if (g_file_get_contents(schema_file, &schema_text, &schema_len, NULL)) {
-        ok(json_read_fast(schema_text, schema_len) != NULL
-           && agrees(schema_text, schema_len, "schema"),
+        json_t *v = json_read_fast(schema_text, schema_len);
+
+        ok(v && agrees(schema_text, schema_len, "schema"),
            "the schema: read here, as jansson reads it");
+        json_decref(v);
         g_free(schema_text);
     } else {
         ok(false, "read %s", schema_file);
