@@ -213,10 +213,14 @@ read_object(struct reader *r, int depth)
             break;
         }
         skip_space(r);
-        value = (r->p < r->end && *r->p == ':'
-                 && (r->p++, skip_space(r), true)
-                 && !json_object_getn(object, key, key_len)
-                 ? read_value(r, depth + 1) : NULL);
+        if (r->p >= r->end || *r->p != ':'
+            || json_object_getn(object, key, key_len)) {
+            g_free(tmp);        /* No ':', or a key seen before. */
+            break;
+        }
+        r->p++;
+        skip_space(r);
+        value = read_value(r, depth + 1);
         if (!value || json_object_setn_new_nocheck(object, key, key_len,
                                                    value)) {
             g_free(tmp);
