@@ -594,6 +594,29 @@ pair_singles() {
     record client_cpu "$(median "$dir/t.client")"
 }
 
+# fan_rounds OUT PREFIX [CLIENT...]: one warm-up round of the fan-out to
+# the monitors' $files, then RUNS rounds, each adding bridge PREFIXNx (no
+# name is a prefix of another): with CLIENT (--db=DB add-br) if given,
+# else in one transaction over a connection opened beforehand.  Each
+# round's "MS_FIRST MS_ALL" goes to OUT; returns 1 (no OUT) if one failed.
+fan_rounds() {
+    out=$1 prefix=$2
+    shift 2
+    rm -f "$out"
+    i=0
+    while [ $i -le "$runs" ]; do
+        # shellcheck disable=SC2086
+        if [ $# -gt 0 ]; then
+            "$VB" fanout "$prefix${i}x" 10000 "$nmon" $files "$@" \
+                --db="$db" add-br "$prefix${i}x"
+        else
+            "$VB" raw "$dir/db.sock" "$prefix${i}x" 10000 "$nmon" $files
+        fi >"$T/fan1" 2>"$T/err" || { rm -f "$out"; return 1; }
+        [ $i -gt 0 ] && cat "$T/fan1" >>"$out"
+        i=$((i + 1))
+    done
+}
+
 # pair_rest CLIENT...: the other figures of the current pair, CLIENT being
 # its client's command line (to which --db=DB and the commands are added);
 # then its server is stopped.
@@ -671,36 +694,11 @@ pair_rest() {
         cp "$T/mon.1" "$T/err"
         fail "monitor clients (initial rows: $(cat "$T/fan0"))"
     else
-        # One warm-up round, then RUNS rounds, each adding its own bridge
-        # (fanoutNx: no name is a prefix of another); medians.
-        rm -f "$T/fan" "$T/fanraw"
-        i=0
-        while [ $i -le "$runs" ]; do
-            # shellcheck disable=SC2086
-            if ! "$VB" fanout "fanout${i}x" 10000 "$nmon" $files "$@" \
-                   --db="$db" add-br "fanout${i}x" >"$T/fan1" 2>"$T/err"
-            then
-                fail "monitor fan-out ($(cat "$T/fan1"))"
-                rm -f "$T/fan"
-                break
-            fi
-            [ $i -gt 0 ] && cat "$T/fan1" >>"$T/fan"
-            i=$((i + 1))
-        done
-        # The same without a client process: a transaction sent over a
-        # connection opened beforehand.
-        i=0
-        while [ -s "$T/fan" ] && [ $i -le "$runs" ]; do
-            # shellcheck disable=SC2086
-            if ! "$VB" raw "$dir/db.sock" "fanraw${i}x" 10000 "$nmon" \
-                   $files >"$T/fan1" 2>"$T/err"; then
-                fail "monitor fan-out over an open connection ($(cat "$T/fan1"))"
-                rm -f "$T/fanraw"
-                break
-            fi
-            [ $i -gt 0 ] && cat "$T/fan1" >>"$T/fanraw"
-            i=$((i + 1))
-        done
+        if ! fan_rounds "$T/fan" fanout "$@"; then
+            fail "monitor fan-out ($(cat "$T/fan1"))"
+        elif ! fan_rounds "$T/fanraw" fanraw; then
+            fail "monitor fan-out over an open connection ($(cat "$T/fan1"))"
+        fi
         if [ -s "$T/fan" ]; then
             awk '{ print $2 }' "$T/fan" >"$T/fan.all"
             record fanout "$(median "$T/fan.all")"

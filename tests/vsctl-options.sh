@@ -418,22 +418,28 @@ is "$(cat "$T/midrun-once.out")" \
 is "$("$VSCTL" --db="unix:$M/db.sock" br-exists mid-once; echo $?)" 2 \
     "  and nothing was committed"
 
-# A schema without one of the tables vsctl reads along with the schema
-# (SSL): that first read fails, and vsctl reads again, by the schema.
-python3 - "$SCHEMA" "$T/nossl.ovsschema" <<'PY'
+# edited_server NAME PYTHON: vsdb-server on our schema changed by the
+# python statements PYTHON (on 'schema'), with its files in $T/NAME.
+edited_server() {
+    python3 - "$SCHEMA" "$T/$1.ovsschema" "$2" <<'PY'
 import json, sys
 schema = json.load(open(sys.argv[1]))
-del schema["tables"]["SSL"]
-del schema["tables"]["Open_vSwitch"]["columns"]["ssl"]
+exec(sys.argv[3])
 json.dump(schema, open(sys.argv[2], "w"))
 PY
-N=$T/nossl
-mkdir -p "$N"
-"$SERVER" --remote="punix:$N/db.sock" --unixctl=none \
-    --pidfile="$N/server.pid" --schema="$T/nossl.ovsschema" --detach \
-    "$N/conf.db" 2>"$N/start.log"
+    mkdir -p "$T/$1"
+    pidfiles="$pidfiles $T/$1/server.pid"
+    "$SERVER" --remote="punix:$T/$1/db.sock" --unixctl=none \
+        --pidfile="$T/$1/server.pid" --schema="$T/$1.ovsschema" --detach \
+        "$T/$1/conf.db" 2>"$T/$1/start.log"
+}
+
+# A schema without one of the tables vsctl reads along with the schema
+# (SSL): that first read fails, and vsctl reads again, by the schema.
+edited_server nossl 'del schema["tables"]["SSL"]
+del schema["tables"]["Open_vSwitch"]["columns"]["ssl"]'
 ok $? "vsdb-server on a schema without SSL"
-pidfiles="$pidfiles $N/server.pid"
+N=$T/nossl
 "$VSCTL" --db="unix:$N/db.sock" --no-wait add-br nb -- add-port nb np \
     >"$T/nossl.out" 2>&1
 is "$?:$(cat "$T/nossl.out")" "0:" "vsctl add-br, add-port on it"
@@ -441,19 +447,9 @@ is "$("$VSCTL" --db="unix:$N/db.sock" list-ports nb)" np "  list-ports"
 
 # A schema whose Bridge lacks a column the bridge commands read (fail_mode):
 # vsctl reads every column instead, and works.
-python3 - "$SCHEMA" "$T/nofail.ovsschema" <<'PY'
-import json, sys
-schema = json.load(open(sys.argv[1]))
-del schema["tables"]["Bridge"]["columns"]["fail_mode"]
-json.dump(schema, open(sys.argv[2], "w"))
-PY
-F=$T/nofail
-mkdir -p "$F"
-"$SERVER" --remote="punix:$F/db.sock" --unixctl=none \
-    --pidfile="$F/server.pid" --schema="$T/nofail.ovsschema" --detach \
-    "$F/conf.db" 2>"$F/start.log"
+edited_server nofail 'del schema["tables"]["Bridge"]["columns"]["fail_mode"]'
 ok $? "vsdb-server on a schema without Bridge fail_mode"
-pidfiles="$pidfiles $F/server.pid"
+F=$T/nofail
 "$VSCTL" --db="unix:$F/db.sock" --no-wait add-br fb -- add-port fb fp \
     >"$T/nofail.out" 2>&1
 is "$?:$(cat "$T/nofail.out")" "0:" "vsctl add-br, add-port on it"
