@@ -433,27 +433,28 @@ PY
         --pidfile="$T/$1/server.pid" --schema="$T/$1.ovsschema" --detach \
         "$T/$1/conf.db" 2>"$T/$1/start.log"
 }
+# add_br_port NAME BRIDGE PORT: vsctl adds both on edited_server NAME, in
+# one run that must succeed and print nothing.
+add_br_port() {
+    "$VSCTL" --db="unix:$T/$1/db.sock" --no-wait add-br "$2" \
+        -- add-port "$2" "$3" >"$T/$1.out" 2>&1
+    is "$?:$(cat "$T/$1.out")" "0:" "vsctl add-br, add-port on it"
+}
 
 # A schema without one of the tables vsctl reads along with the schema
 # (SSL): that first read fails, and vsctl reads again, by the schema.
 edited_server nossl 'del schema["tables"]["SSL"]
 del schema["tables"]["Open_vSwitch"]["columns"]["ssl"]'
 ok $? "vsdb-server on a schema without SSL"
-N=$T/nossl
-"$VSCTL" --db="unix:$N/db.sock" --no-wait add-br nb -- add-port nb np \
-    >"$T/nossl.out" 2>&1
-is "$?:$(cat "$T/nossl.out")" "0:" "vsctl add-br, add-port on it"
-is "$("$VSCTL" --db="unix:$N/db.sock" list-ports nb)" np "  list-ports"
+add_br_port nossl nb np
+is "$("$VSCTL" --db="unix:$T/nossl/db.sock" list-ports nb)" np "  list-ports"
 
 # A schema whose Bridge lacks a column the bridge commands read (fail_mode):
 # vsctl reads every column instead, and works.
 edited_server nofail 'del schema["tables"]["Bridge"]["columns"]["fail_mode"]'
 ok $? "vsdb-server on a schema without Bridge fail_mode"
-F=$T/nofail
-"$VSCTL" --db="unix:$F/db.sock" --no-wait add-br fb -- add-port fb fp \
-    >"$T/nofail.out" 2>&1
-is "$?:$(cat "$T/nofail.out")" "0:" "vsctl add-br, add-port on it"
-is "$("$VSCTL" --db="unix:$F/db.sock" list-br)" fb "  list-br"
+add_br_port nofail fb fp
+is "$("$VSCTL" --db="unix:$T/nofail/db.sock" list-br)" fb "  list-br"
 
 # A server that answers every read with rows of the wrong shape: vsctl
 # gives up with an error naming the database, not a crash or a hang.

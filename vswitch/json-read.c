@@ -191,6 +191,43 @@ read_number(struct reader *r)
     }
 }
 
+/* Takes the byte 'c', and the white space after it, if 'c' comes next. */
+static bool
+take(struct reader *r, char c)
+{
+    if (r->p < r->end && *r->p == c) {
+        r->p++;
+        skip_space(r);
+        return true;
+    }
+    return false;
+}
+
+/* Reads one member, "KEY": VALUE, into 'object'.  Returns false to give
+ * up, also for a key that 'object' has already. */
+static bool
+read_member(struct reader *r, json_t *object, int depth)
+{
+    const char *key;
+    size_t key_len;
+    char *tmp;
+    json_t *value = NULL;
+    bool ok;
+
+    if (r->p >= r->end || *r->p != '"'
+        || !read_string(r, &key, &key_len, &tmp)) {
+        return false;
+    }
+    skip_space(r);
+    if (!json_object_getn(object, key, key_len) && take(r, ':')) {
+        value = read_value(r, depth + 1);
+    }
+    ok = value && !json_object_setn_new_nocheck(object, key, key_len, value);
+    g_free(tmp);
+    skip_space(r);
+    return ok;
+}
+
 static json_t *
 read_object(struct reader *r, int depth)
 {
@@ -198,45 +235,17 @@ read_object(struct reader *r, int depth)
 
     r->p++;                     /* '{' */
     skip_space(r);
-    if (r->p < r->end && *r->p == '}') {
-        r->p++;
+    if (take(r, '}')) {
         return object;
     }
-    for (;;) {
-        const char *key;
-        size_t key_len;
-        char *tmp;
-        json_t *value;
-
-        if (r->p >= r->end || *r->p != '"'
-            || !read_string(r, &key, &key_len, &tmp)) {
-            break;
+    do {
+        if (!read_member(r, object, depth)) {
+            json_decref(object);
+            return NULL;
         }
-        skip_space(r);
-        if (r->p >= r->end || *r->p != ':'
-            || json_object_getn(object, key, key_len)) {
-            g_free(tmp);        /* No ':', or a key seen before. */
-            break;
-        }
-        r->p++;
-        skip_space(r);
-        value = read_value(r, depth + 1);
-        if (!value || json_object_setn_new_nocheck(object, key, key_len,
-                                                   value)) {
-            g_free(tmp);
-            break;
-        }
-        g_free(tmp);
-        skip_space(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            skip_space(r);
-        } else if (r->p < r->end && *r->p == '}') {
-            r->p++;
-            return object;
-        } else {
-            break;
-        }
+    } while (take(r, ','));
+    if (take(r, '}')) {
+        return object;
     }
     json_decref(object);
     return NULL;
@@ -249,26 +258,20 @@ read_array(struct reader *r, int depth)
 
     r->p++;                     /* '[' */
     skip_space(r);
-    if (r->p < r->end && *r->p == ']') {
-        r->p++;
+    if (take(r, ']')) {
         return array;
     }
-    for (;;) {
+    do {
         json_t *value = read_value(r, depth + 1);
 
         if (!value || json_array_append_new(array, value)) {
-            break;
+            json_decref(array);
+            return NULL;
         }
         skip_space(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            skip_space(r);
-        } else if (r->p < r->end && *r->p == ']') {
-            r->p++;
-            return array;
-        } else {
-            break;
-        }
+    } while (take(r, ','));
+    if (take(r, ']')) {
+        return array;
     }
     json_decref(array);
     return NULL;
